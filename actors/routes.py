@@ -1,0 +1,111 @@
+"""Actor documents and their collections, with HTML for browsers and 404 for hidden spaces."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response, request
+
+from actors.accounts import is_space_member, local_actor
+from actors.collections import PAGE_SIZE, collection, collection_page, parse_page
+from actors.documents import actor_document
+from baraza.negotiation import wants_html
+from baraza.responses import as2_response
+from baraza.services import settings
+from baraza.viewer import current_member
+from federation.errors import NotFound
+from storage.models import Actor, Follow, SpaceRole
+
+blueprint = Blueprint("actors", __name__)
+
+KIND_BY_PREFIX = {"users": "Person", "spaces": "Group"}
+
+
+async def visible_actor(name: str, kind: str | None) -> Actor:
+    """A local actor the requester may know exists; private spaces are 404 to outsiders."""
+    actor = await local_actor(name, kind=kind)
+    if actor is None or actor.suspended_at is not None:
+        raise NotFound("no such actor")
+    if actor.type == "Group" and actor.private:
+        if not await is_space_member(actor, await current_member()):
+            raise NotFound("no such actor")
+    return actor
+
+
+async def _actor_answer(actor: Actor) -> Response:
+    if wants_html(request.headers.get("Accept")) and actor.type != "Application":
+        from baraza.pages import render_profile
+
+        return await render_profile(actor)
+    await _authorize_fetch(actor)
+    return as2_response(actor_document(settings(), actor))
+
+
+async def _authorize_fetch(actor: Actor | None) -> None:
+    """Authorized-fetch mode: AS2 GETs need a signature (the instance actor stays open)."""
+    if not settings().authorized_fetch or (actor is not None and actor.type == "Application"):
+        return
+    from federation.fetch_auth import require_signed_get
+
+    await require_signed_get()
+
+
+@blueprint.get("/users/<name>")
+async def member_actor(name: str) -> Response:
+    return await _actor_answer(await visible_actor(name, "Person"))
+
+
+@blueprint.get("/spaces/<name>")
+async def space_actor(name: str) -> Response:
+    return await _actor_answer(await visible_actor(name, "Group"))
+
+
+@blueprint.get("/actor")
+async def instance_actor() -> Response:
+    from baraza.services import services
+
+    actor = services().instance_actor
+    if actor is None:
+        raise NotFound("no instance actor")
+    return as2_response(actor_document(settings(), actor))
+
+
+@blueprint.get("/<any(users, spaces):prefix>/<name>/<any(followers, following, outbox):which>")
+async def actor_collection(prefix: str, name: str, which: str) -> Response:
+    actor = await visible_actor(name, KIND_BY_PREFIX[prefix])
+    await _authorize_fetch(actor)
+    url = f"{actor.uri}/{which}"
+    page = parse_page(request.args.get("page"))
+    if which == "outbox":
+        from outbox.collection import outbox_count, outbox_items
+
+        total = await outbox_count(actor)
+        if page is None:
+            return as2_response(collection(url, total))
+        return as2_response(collection_page(url, page, total, await outbox_items(actor, page)))
+    if which == "followers":
+        query = Follow.filter(target=actor, accepted=True)
+        related = "follower"
+    else:
+        query = Follow.filter(follower=actor, accepted=True)
+        related = "target"
+    total = await query.count()
+    if page is None:
+        return as2_response(collection(url, total))
+    rows = (
+        await query.order_by("-id")
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .values_list(f"{related}__uri", flat=True)
+    )
+    return as2_response(collection_page(url, page, total, rows))
+
+
+@blueprint.get("/spaces/<name>/moderators")
+async def space_moderators(name: str) -> Response:
+    space = await visible_actor(name, "Group")
+    await _authorize_fetch(space)
+    uris = await SpaceRole.filter(space=space).order_by("id").values_list("member__uri", flat=True)
+    doc = collection(f"{space.uri}/moderators", len(uris))
+    doc.pop("first", None)
+    doc.pop("last", None)
+    doc["orderedItems"] = list(uris)
+    return as2_response(doc)

@@ -1,0 +1,3 @@
+from baraza.cli import main
+
+main()

@@ -1,0 +1,114 @@
+"""The Quart application: assembles every package's routes and the one error mapping."""
+
+from __future__ import annotations
+
+import logging
+
+from markupsafe import Markup
+from quart import Quart, Response, request
+from werkzeug.exceptions import HTTPException
+
+from baraza.negotiation import wants_html
+from baraza.responses import error_response
+from baraza.sanitize import clean_html
+from baraza.services import Services
+from baraza.settings import Settings
+from federation.errors import FederationError, ServiceUnavailable, TooManyRequests
+from storage.database import DatabaseUnavailable, close_database, open_database
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' https:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(settings: Settings, *, manage_database: bool = True) -> Quart:
+    app = Quart(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["JSON_SORT_KEYS"] = False
+    app.extensions["baraza"] = Services(settings)
+    app.jinja_env.filters["safe_html"] = lambda html: Markup(clean_html(html or ""))  # noqa: S704
+    app.jinja_env.globals["node_name"] = settings.node_name
+
+    _register_blueprints(app)
+    _register_errors(app)
+
+    @app.after_request
+    async def _security_headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.before_serving
+    async def _start() -> None:
+        if manage_database:
+            await open_database(settings.database_url)
+        await startup(app)
+
+    @app.after_serving
+    async def _stop() -> None:
+        await shutdown(app)
+        if manage_database:
+            await close_database()
+
+    return app
+
+
+async def startup(app: Quart) -> None:
+    from actors.accounts import ensure_instance_actor
+
+    services: Services = app.extensions["baraza"]
+    services.instance_actor = await ensure_instance_actor(services.settings)
+    await services.http.start()
+    for hook in app.extensions.get("baraza_startup", []):
+        await hook(app)
+
+
+async def shutdown(app: Quart) -> None:
+    services: Services = app.extensions["baraza"]
+    for hook in app.extensions.get("baraza_shutdown", []):
+        await hook(app)
+    await services.http.close()
+
+
+def _register_blueprints(app: Quart) -> None:
+    from actors.routes import blueprint as actors_blueprint
+    from baraza.pages import blueprint as pages_blueprint
+    from webfinger.routes import blueprint as webfinger_blueprint
+
+    for blueprint in (webfinger_blueprint, actors_blueprint, pages_blueprint):
+        app.register_blueprint(blueprint)
+
+
+def _register_errors(app: Quart) -> None:
+    @app.errorhandler(FederationError)
+    async def _federation_error(error: FederationError) -> Response:
+        headers = {}
+        if isinstance(error, TooManyRequests):
+            headers["Retry-After"] = str(error.retry_after)
+        return error_response(error.status, error.reason, headers)
+
+    @app.errorhandler(DatabaseUnavailable)
+    async def _database_down(error: DatabaseUnavailable) -> Response:
+        log.warning("database unavailable: %s", error)
+        return error_response(
+            ServiceUnavailable.status, "database unavailable, retry later", {"Retry-After": "30"}
+        )
+
+    @app.errorhandler(HTTPException)
+    async def _http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        reason = {
+            404: "not found",
+            405: "method not allowed",
+            413: "request body too large",
+        }.get(status, error.name.lower())
+        if wants_html(request.headers.get("Accept")) and status == 404:
+            from baraza.pages import render_error
+
+            return await render_error(status, reason)
+        return error_response(status, reason)

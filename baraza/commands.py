@@ -1,0 +1,188 @@
+"""Sub-commands of `baraza`: init, serve, worker, member, space."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from baraza.settings import Settings
+from storage.database import open_database, upgrade_schema
+
+
+async def _open(settings: Settings) -> None:
+    await open_database(settings.database_url)
+
+
+async def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
+    from actors.accounts import ensure_instance_actor
+    from storage.database import close_database
+
+    await upgrade_schema(settings.database_url)
+    await close_database()
+    await _open(settings)
+    await ensure_instance_actor(settings)
+    print(f"initialised {settings.domain} at {settings.database_url}")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from baraza.serve import serve
+
+    return serve(settings, host=args.host, port=args.port, workers=args.workers)
+
+
+async def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from outbox.worker import run_worker_forever
+
+    await _open(settings)
+    await run_worker_forever(settings)
+    return 0
+
+
+async def cmd_member_add(settings: Settings, args: argparse.Namespace) -> int:
+    from actors.accounts import create_member
+
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        if not password:
+            from baraza.cli import CliError
+
+            raise CliError("--password-stdin given but no password on standard input")
+    await _open(settings)
+    member = await create_member(
+        settings,
+        args.name,
+        display_name=args.display_name or "",
+        password=password,
+        admin=args.admin,
+    )
+    print(f"created member {member.acct} ({member.uri})")
+    return 0
+
+
+async def cmd_member_token(settings: Settings, args: argparse.Namespace) -> int:
+    from actors.accounts import require_member
+    from clientapi.tokens import issue_token
+
+    await _open(settings)
+    member = await require_member(args.name)
+    token, _ = await issue_token(member, args.scopes)
+    print(f"access token for {member.acct} (scopes: {args.scopes}):")
+    print(token)
+    return 0
+
+
+async def cmd_member_list(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.models import Actor
+
+    await _open(settings)
+    for member in await Actor.filter(local=True, type="Person").order_by("username"):
+        flags = " admin" if member.is_admin else ""
+        flags += " suspended" if member.suspended_at else ""
+        print(f"{member.username}\t{member.display_name}{flags}")
+    return 0
+
+
+async def cmd_space_add(settings: Settings, args: argparse.Namespace) -> int:
+    from actors.accounts import create_space, require_member
+
+    await _open(settings)
+    owner = await require_member(args.owner) if args.owner else None
+    space = await create_space(
+        settings,
+        args.name,
+        private=args.private,
+        owner=owner,
+        display_name=args.display_name or "",
+    )
+    kind = "private" if space.private else "public"
+    print(f"created {kind} space {space.acct} ({space.uri})")
+    return 0
+
+
+async def cmd_space_join(settings: Settings, args: argparse.Namespace) -> int:
+    from actors.accounts import join_space, require_member, require_space
+
+    await _open(settings)
+    space = await require_space(args.space)
+    member = await require_member(args.member)
+    await join_space(space, member)
+    print(f"{member.username} joined {space.username}")
+    return 0
+
+
+async def cmd_space_moderator_add(settings: Settings, args: argparse.Namespace) -> int:
+    from actors.accounts import add_moderator, require_member, require_space
+
+    await _open(settings)
+    space = await require_space(args.space)
+    member = await require_member(args.member)
+    await add_moderator(space, member)
+    print(f"{member.username} moderates {space.username}")
+    return 0
+
+
+async def cmd_space_list(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.models import Actor, Follow
+
+    await _open(settings)
+    for space in await Actor.filter(local=True, type="Group").order_by("username"):
+        members = await Follow.filter(target=space, accepted=True).count()
+        kind = "private" if space.private else "public"
+        print(f"{space.username}\t{kind}\t{members} members\t{space.display_name}")
+    return 0
+
+
+def register_all(sub: Any) -> None:
+    init = sub.add_parser("init", help="create or upgrade the schema and the instance actor")
+    init.set_defaults(handler=cmd_init)
+
+    serve = sub.add_parser("serve", help="serve the instance over HTTP (Hypercorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=cmd_serve, sync=True)
+
+    worker = sub.add_parser("worker", help="run the delivery and inbox worker")
+    worker.set_defaults(handler=cmd_worker)
+
+    member = sub.add_parser("member", help="manage members").add_subparsers(
+        dest="action", required=True
+    )
+    add = member.add_parser("add", help="create a member")
+    add.add_argument("name")
+    add.add_argument("--admin", action="store_true")
+    add.add_argument("--display-name")
+    add.add_argument("--password-stdin", action="store_true")
+    add.set_defaults(handler=cmd_member_add)
+    token = member.add_parser("token", help="print a new access token (last line)")
+    token.add_argument("name")
+    token.add_argument("--scopes", default="read write follow")
+    token.set_defaults(handler=cmd_member_token)
+    member.add_parser("list", help="list members").set_defaults(handler=cmd_member_list)
+
+    space = sub.add_parser("space", help="manage spaces").add_subparsers(
+        dest="action", required=True
+    )
+    sadd = space.add_parser("add", help="create a space")
+    sadd.add_argument("name")
+    kind = sadd.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--public", dest="private", action="store_false")
+    kind.add_argument("--private", dest="private", action="store_true")
+    sadd.add_argument("--owner")
+    sadd.add_argument("--display-name")
+    sadd.set_defaults(handler=cmd_space_add)
+    join = space.add_parser("join", help="add a member to a space")
+    join.add_argument("space")
+    join.add_argument("member")
+    join.set_defaults(handler=cmd_space_join)
+    space.add_parser("list", help="list spaces").set_defaults(handler=cmd_space_list)
+    moderator = space.add_parser("moderator", help="manage moderators").add_subparsers(
+        dest="moderator_action", required=True
+    )
+    madd = moderator.add_parser("add", help="appoint a moderator")
+    madd.add_argument("space")
+    madd.add_argument("member")
+    madd.set_defaults(handler=cmd_space_moderator_add)

@@ -1,0 +1,51 @@
+"""Server-rendered HTML: the home page, profiles and error pages. Escaped, no scripts."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response, render_template
+
+from outbox.collection import OUTBOX_VISIBILITIES
+from storage.models import Actor, Follow, Post
+
+blueprint = Blueprint("pages", __name__)
+
+
+async def render_profile(actor: Actor) -> Response:
+    query = (
+        Post.filter(actor=actor, visibility__in=OUTBOX_VISIBILITIES, deleted_at=None, space_id=None)
+        if actor.type != "Group"
+        else Post.filter(space=actor, visibility__in=OUTBOX_VISIBILITIES, deleted_at=None)
+    )
+    if actor.type == "Group" and actor.private:
+        query = Post.filter(id=-1)
+    recent = await query.order_by("-id").limit(20)
+    html = await render_template(
+        "profile.html",
+        actor=actor,
+        followers=await Follow.filter(target=actor, accepted=True).count(),
+        posts=await query.count(),
+        recent=recent,
+    )
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+async def render_error(status: int, message: str) -> Response:
+    html = await render_template("error.html", status=status, message=message)
+    return Response(html, status=status, content_type="text/html; charset=utf-8")
+
+
+@blueprint.get("/@<name>")
+async def profile_page(name: str) -> Response:
+    from actors.routes import visible_actor
+
+    return await render_profile(await visible_actor(name, None))
+
+
+@blueprint.get("/")
+async def home_page() -> Response:
+    html = await render_template(
+        "home.html",
+        members=await Actor.filter(local=True, type="Person", suspended_at=None).count(),
+        spaces=await Actor.filter(local=True, type="Group", private=False).count(),
+    )
+    return Response(html, content_type="text/html; charset=utf-8")

@@ -1,0 +1,70 @@
+"""Running the app under Hypercorn, in one process or several."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from hypercorn.asyncio import serve as hypercorn_serve
+from hypercorn.config import Config
+
+from baraza.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def hypercorn_config(host: str, port: int, workers: int = 1) -> Config:
+    config = Config()
+    config.bind = [f"{host}:{port}"]
+    config.workers = workers
+    config.accesslog = None
+    config.keep_alive_timeout = 5
+    config.read_timeout = 30  # slow clients are cut off
+    config.h11_max_incomplete_size = 16 * 1024  # request line and headers
+    config.graceful_timeout = 5
+    return config
+
+
+def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> int:
+    from baraza.cli import CliError, export_settings_to_env
+    from storage.database import DatabaseUnavailable, check_database
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        asyncio.run(check_database(settings.database_url))
+    except (DatabaseUnavailable, CliError) as exc:
+        print(f"baraza: {exc}")
+        return 1
+    config = hypercorn_config(host, port, workers)
+    if workers > 1:
+        from hypercorn.run import run
+
+        export_settings_to_env(settings)
+        config.application_path = "baraza.asgi:app"
+        return run(config)
+    from baraza.app import create_app
+
+    app = create_app(settings)
+    _run_single(app, config)
+    return 0
+
+
+def _run_single(app: object, config: Config) -> None:
+    try:
+        import uvloop
+
+        runner = uvloop.run
+    except ImportError:
+        runner = asyncio.run
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await hypercorn_serve(app, config, shutdown_trigger=stop.wait)  # type: ignore[arg-type]
+
+    runner(main())

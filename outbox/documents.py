@@ -1,0 +1,78 @@
+"""ActivityStreams documents for local posts and the activities that carry them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actors.documents import AS_CONTEXT, EXTENSION_TERMS, iso
+from storage.models import Actor, Post
+
+OBJECT_CONTEXT: list[Any] = [AS_CONTEXT, EXTENSION_TERMS]
+
+
+def object_document(post: Post, author: Actor, *, with_context: bool = True) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": post.uri,
+        "type": post.type,
+        "attributedTo": author.uri,
+        "content": post.content,
+        "published": iso(post.published),
+        "url": post.url or post.uri,
+        "to": list(post.to),
+        "cc": list(post.cc),
+        "sensitive": post.sensitive,
+        "summary": post.summary or None,
+        "inReplyTo": post.in_reply_to_uri,
+        "tag": list(post.tags),
+        "attachment": list(post.attachments),
+    }
+    if with_context:
+        doc = {"@context": OBJECT_CONTEXT, **doc}
+    if post.name:
+        doc["name"] = post.name
+    if post.language:
+        doc["contentMap"] = {post.language: post.content}
+        if post.summary:
+            doc["summaryMap"] = {post.language: post.summary}
+    if post.edited_at is not None:
+        doc["updated"] = iso(post.edited_at)
+    if post.audience:
+        doc["audience"] = post.audience
+    return doc
+
+
+def tombstone_document(post: Post) -> dict[str, Any]:
+    return {
+        "@context": AS_CONTEXT,
+        "id": post.uri,
+        "type": "Tombstone",
+        "formerType": post.type,
+        "deleted": iso(post.deleted_at),
+    }
+
+
+def wrap_activity(
+    activity_id: str,
+    kind: str,
+    actor: Actor,
+    obj: Any,
+    *,
+    to: list[str],
+    cc: list[str],
+    published: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "@context": OBJECT_CONTEXT,
+        "id": activity_id,
+        "type": kind,
+        "actor": actor.uri,
+        "to": to,
+        "cc": cc,
+        "object": obj,
+    }
+    if published:
+        doc["published"] = published
+    if extra:
+        doc.update(extra)
+    return doc

@@ -1,0 +1,26 @@
+"""Every table Baraza keeps, one module per subject; storage is reached only through here."""
+
+from storage.models.actors import Actor, Follow, SpaceRole
+from storage.models.auth import AccessToken, OAuthApp
+from storage.models.moderation import AuditEntry, Block, DomainAllow, DomainBlock, Report
+from storage.models.objects import Announce, Like, Post
+from storage.models.queue import Activity, Delivery, Host
+
+__all__ = [
+    "AccessToken",
+    "Activity",
+    "Actor",
+    "Announce",
+    "AuditEntry",
+    "Block",
+    "Delivery",
+    "DomainAllow",
+    "DomainBlock",
+    "Follow",
+    "Host",
+    "Like",
+    "OAuthApp",
+    "Post",
+    "Report",
+    "SpaceRole",
+]
