@@ -66,10 +66,19 @@ async def startup(app: Quart) -> None:
     await services.http.start()
     for hook in app.extensions.get("baraza_startup", []):
         await hook(app)
+    if services.settings.in_process_worker:
+        from outbox.worker import DeliveryWorker
+
+        worker = DeliveryWorker(services.settings)
+        await worker.start()
+        app.extensions["baraza_delivery_worker"] = worker
 
 
 async def shutdown(app: Quart) -> None:
     services: Services = app.extensions["baraza"]
+    worker = app.extensions.pop("baraza_delivery_worker", None)
+    if worker is not None:
+        await worker.stop()
     for hook in app.extensions.get("baraza_shutdown", []):
         await hook(app)
     await services.http.close()
@@ -78,10 +87,42 @@ async def shutdown(app: Quart) -> None:
 def _register_blueprints(app: Quart) -> None:
     from actors.routes import blueprint as actors_blueprint
     from baraza.pages import blueprint as pages_blueprint
+    from inbox.routes import blueprint as inbox_blueprint
+    from outbox.c2s import blueprint as c2s_blueprint
+    from outbox.routes import blueprint as objects_blueprint
     from webfinger.routes import blueprint as webfinger_blueprint
 
-    for blueprint in (webfinger_blueprint, actors_blueprint, pages_blueprint):
+    for blueprint in (
+        webfinger_blueprint,
+        actors_blueprint,
+        pages_blueprint,
+        inbox_blueprint,
+        objects_blueprint,
+        c2s_blueprint,
+    ):
         app.register_blueprint(blueprint)
+    app.extensions.setdefault("baraza_startup", []).append(_start_inbox_processing)
+    app.extensions.setdefault("baraza_shutdown", []).append(_stop_inbox_processing)
+
+
+async def _start_inbox_processing(app: Quart) -> None:
+    """Handle what was accepted: new activities at once, leftovers of a crash by the sweeper."""
+    import asyncio
+
+    from inbox import processor
+
+    processor.bind(app.extensions["baraza"])
+    stop = asyncio.Event()
+    app.extensions["baraza_inbox_stop"] = stop
+    app.extensions["baraza_inbox_task"] = asyncio.create_task(processor.run_sweeper(stop))
+
+
+async def _stop_inbox_processing(app: Quart) -> None:
+    from inbox import processor
+
+    app.extensions["baraza_inbox_stop"].set()
+    await app.extensions["baraza_inbox_task"]
+    await processor.drain()
 
 
 def _register_errors(app: Quart) -> None:

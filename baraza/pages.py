@@ -49,3 +49,18 @@ async def home_page() -> Response:
         spaces=await Actor.filter(local=True, type="Group", private=False).count(),
     )
     return Response(html, content_type="text/html; charset=utf-8")
+
+
+async def render_post(post: Post) -> Response:
+    html = await render_template("post.html", post=post)
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+@blueprint.get("/@<name>/<int:post_id>")
+async def post_page(name: str, post_id: int) -> Response:
+    from outbox.routes import visible_post
+
+    post = await visible_post(name, post_id)
+    if post.deleted_at is not None:
+        return await render_error(410, "this post was deleted")
+    return await render_post(post)

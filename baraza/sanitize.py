@@ -26,7 +26,7 @@ ALLOWED_TAGS = {
     "h3",
     "h4",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "rel", "class"}, "span": {"class"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "class"}, "span": {"class"}}
 
 
 def clean_html(html: str) -> str:

@@ -2,6 +2,7 @@
 
 from storage.models.actors import Actor, Follow, SpaceRole
 from storage.models.auth import AccessToken, OAuthApp
+from storage.models.instance import InstanceSetting
 from storage.models.moderation import AuditEntry, Block, DomainAllow, DomainBlock, Report
 from storage.models.objects import Announce, Like, Post
 from storage.models.queue import Activity, Delivery, Host
@@ -18,6 +19,7 @@ __all__ = [
     "DomainBlock",
     "Follow",
     "Host",
+    "InstanceSetting",
     "Like",
     "OAuthApp",
     "Post",

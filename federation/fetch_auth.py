@@ -1,0 +1,40 @@
+"""Signed GETs: who is asking for an object (for followers-only posts and authorized fetch)."""
+
+from __future__ import annotations
+
+from quart import g, request
+
+from baraza.services import services
+from federation.errors import BadSignature
+from storage.models import Actor
+
+
+async def signed_requester() -> Actor | None:
+    """The verified remote actor behind a signed GET, `None` for an unsigned one.
+
+    A signature that is present but wrong is refused rather than ignored, so a peer with a
+    broken key hears about it instead of silently getting less.
+    """
+    if "signed_requester" in g:
+        return g.signed_requester
+    from inbox.verify import verify_signed_request
+
+    actor = None
+    names = {k.lower() for k, _ in request.headers.items()}
+    if "signature" in names or "signature-input" in names:
+        actor = await verify_signed_request(
+            services(),
+            method="GET",
+            path=request.full_path.rstrip("?") if request.query_string else request.path,
+            headers=request.headers,
+            body=None,
+        )
+    g.signed_requester = actor
+    return actor
+
+
+async def require_signed_get() -> Actor:
+    actor = await signed_requester()
+    if actor is None:
+        raise BadSignature("this server requires signed requests (authorized fetch)")
+    return actor

@@ -1,0 +1,27 @@
+"""Accept of one of our Follows: the follow becomes active."""
+
+from __future__ import annotations
+
+from inbox.handlers.base import Context
+from storage.models import Follow
+
+
+async def _our_follow(ctx: Context) -> Follow | None:
+    inner = ctx.inner()
+    follow = None
+    if ctx.activity.object_id:
+        follow = await Follow.get_or_none(uri=ctx.activity.object_id, target=ctx.actor)
+    if follow is None and inner is not None:
+        follower = await ctx.local_actor_named(
+            inner.get("actor") if isinstance(inner.get("actor"), str) else None
+        )
+        if follower is not None:
+            follow = await Follow.get_or_none(follower=follower, target=ctx.actor)
+    return follow
+
+
+async def handle(ctx: Context) -> None:
+    follow = await _our_follow(ctx)
+    if follow is not None and not follow.accepted:
+        follow.accepted = True
+        await follow.save(update_fields=["accepted"])

@@ -1,0 +1,17 @@
+"""Create: a new post (Note, Article, Question, Page, ...) by the actor."""
+
+from __future__ import annotations
+
+from inbox.handlers.base import Context
+from inbox.ingest import store_remote_post
+
+
+async def handle(ctx: Context) -> None:
+    inner = ctx.inner()
+    if inner is None:
+        return  # Create by reference only: nothing trustworthy to store
+    post = await store_remote_post(inner, ctx.actor, ctx.settings.base_url)
+    if post is not None and post.space_id is not None:
+        from outbox.spaces import relay_to_space
+
+        await relay_to_space(ctx.settings, post)

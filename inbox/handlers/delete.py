@@ -1,0 +1,28 @@
+"""Delete of one of the actor's posts (kept as a tombstone), or of the actor itself."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from inbox.handlers.base import Context
+from storage.models import Follow, Post
+
+
+async def handle(ctx: Context) -> None:
+    target = ctx.activity.object_id
+    if target == ctx.actor.uri:
+        await Follow.filter(follower=ctx.actor).delete()
+        await Follow.filter(target=ctx.actor).delete()
+        await Post.filter(actor=ctx.actor).update(
+            deleted_at=datetime.now(UTC), content="", summary=""
+        )
+        ctx.actor.suspended_at = datetime.now(UTC)
+        await ctx.actor.save(update_fields=["suspended_at"])
+        return
+    post = await ctx.post(target)
+    if post is None or post.actor_id != ctx.actor.id:
+        return
+    post.deleted_at = datetime.now(UTC)
+    post.content = ""
+    post.summary = ""
+    await post.save(update_fields=["deleted_at", "content", "summary"])

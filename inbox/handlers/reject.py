@@ -1,0 +1,12 @@
+"""Reject of one of our Follows (or the end of an accepted one): the follow is removed."""
+
+from __future__ import annotations
+
+from inbox.handlers.accept import _our_follow
+from inbox.handlers.base import Context
+
+
+async def handle(ctx: Context) -> None:
+    follow = await _our_follow(ctx)
+    if follow is not None:
+        await follow.delete()

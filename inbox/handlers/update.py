@@ -1,0 +1,39 @@
+"""Update of the actor's own profile, or of one of its posts (an edit)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from federation.activities import parse_object
+from federation.origin import ACTOR_TYPES
+from inbox.handlers.base import Context
+from inbox.ingest import fields_from
+
+
+async def handle(ctx: Context) -> None:
+    from federation.remote_actors import upsert_actor_document
+
+    inner = ctx.inner()
+    if inner is None:
+        return
+    if ctx.activity.object_type in ACTOR_TYPES:
+        if ctx.activity.object_id == ctx.actor.uri:
+            await upsert_actor_document(inner, ctx.actor.uri)
+        return
+    post = await ctx.post(ctx.activity.object_id)
+    if post is None or post.actor_id != ctx.actor.id or post.deleted_at is not None:
+        return
+    values = fields_from(parse_object(inner), ctx.actor)
+    for name in (
+        "content",
+        "summary",
+        "name",
+        "sensitive",
+        "language",
+        "tags",
+        "attachments",
+        "document",
+    ):
+        setattr(post, name, values[name])
+    post.edited_at = datetime.now(UTC)
+    await post.save()

@@ -1,0 +1,115 @@
+"""Turning a remote object into a stored post: sanitised, addressed, and only when relevant.
+
+Like Mastodon, we keep a remote post only when someone here has a reason to see it: a local
+member follows its author, it names a local actor, it replies to a local post, or it was
+posted to one of our spaces. Everything else is dropped after the 202.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from baraza.ids import new_id
+from baraza.sanitize import clean_html
+from federation.activities import ParsedObject, is_public, parse_object
+from outbox.visibility import visibility_from_addressing
+from storage.models import Actor, Follow, Post
+
+POST_TYPES = {"Note", "Article", "Question", "Page", "Event", "Video", "Image", "Audio", "Document"}
+
+
+def parse_published(value: str | None) -> datetime:
+    if value:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
+def language_of(obj: ParsedObject) -> str | None:
+    """From `contentMap` (the first language given); detection is the language layer's job."""
+    for lang in obj.content_map:
+        code = lang.split("-", 1)[0].lower()
+        if 2 <= len(code) <= 3 and code.isalpha():
+            return code
+    return None
+
+
+async def _local_space(addresses: list[str], base_url: str) -> Actor | None:
+    for uri in addresses:
+        if uri.startswith(base_url + "/spaces/"):
+            space = await Actor.get_or_none(uri=uri, local=True, type="Group")
+            if space is not None:
+                return space
+    return None
+
+
+async def is_relevant(obj: ParsedObject, author: Actor, base_url: str) -> bool:
+    addressed = [*obj.to, *obj.cc, *obj.audience]
+    if any(a.startswith(base_url + "/") for a in addressed):
+        return True
+    if obj.in_reply_to and obj.in_reply_to.startswith(base_url + "/"):
+        return True
+    if any(tag.href and tag.href.startswith(base_url + "/") for tag in obj.tags):
+        return True
+    return await Follow.filter(target=author, accepted=True, follower__local=True).exists()
+
+
+def fields_from(obj: ParsedObject, author: Actor) -> dict[str, Any]:
+    content = obj.content
+    if content is None and obj.content_map:
+        content = next(iter(obj.content_map.values()))
+    return {
+        "type": obj.type[:32],
+        "content": clean_html(content or ""),
+        "summary": clean_html(obj.summary or ""),
+        "name": (obj.name or "")[:500],
+        "sensitive": obj.raw.get("sensitive") is True,
+        "language": language_of(obj),
+        "in_reply_to_uri": obj.in_reply_to,
+        "visibility": visibility_from_addressing(obj.to, obj.cc, author.followers_url),
+        "to": list(obj.to),
+        "cc": list(obj.cc),
+        "tags": [{"type": t.type, "name": t.name, "href": t.href} for t in obj.tags],
+        "attachments": [
+            {"type": a.type, "url": a.url, "mediaType": a.media_type, "name": a.name}
+            for a in obj.attachments
+        ],
+        "url": obj.raw.get("url") if isinstance(obj.raw.get("url"), str) else None,
+        "document": obj.raw,
+    }
+
+
+async def store_remote_post(
+    doc: dict[str, Any], author: Actor, base_url: str, *, force: bool = False
+) -> Post | None:
+    obj = parse_object(doc)
+    if obj.type not in POST_TYPES:
+        return None
+    existing = await Post.get_or_none(uri=obj.id)
+    if existing is not None:
+        return existing
+    if not force and not await is_relevant(obj, author, base_url):
+        return None
+    space = await _local_space([*obj.audience, *obj.to, *obj.cc], base_url)
+    values = fields_from(obj, author)
+    if space is not None and space.private:
+        return None  # remote actors cannot post into a private space
+    return await Post.create(
+        id=new_id(),
+        uri=obj.id,
+        actor=author,
+        local=False,
+        space=space,
+        audience=space.uri if space else (obj.audience[0] if obj.audience else None),
+        published=parse_published(obj.published),
+        **values,
+    )
+
+
+def addressed_publicly(obj: ParsedObject) -> bool:
+    return any(is_public(a) for a in (*obj.to, *obj.cc))

@@ -1,0 +1,65 @@
+"""POST /inbox (shared) and each local actor's inbox: the gate every inbound activity passes.
+
+body cap (413) -> content type (415) -> JSON (400) -> signature (401) -> key owner is the actor
+(401) -> domain policy (403) -> origin checks (403) -> dedupe -> store -> 202. Nothing is stored
+unless every check passed; handling happens after the answer, from the stored row.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from quart import Blueprint, Response, request
+
+from actors.accounts import local_actor
+from baraza.negotiation import is_as2_content_type
+from baraza.responses import json_response
+from baraza.services import services
+from federation.activities import host_of, parse_activity, parse_json
+from federation.errors import NotFound, Refused, UnsupportedMediaType
+from federation.origin import check_origin
+from federation.policy import check_inbound_host
+from inbox.processor import schedule
+from inbox.store import store_incoming
+from inbox.verify import verify_signed_request
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("inbox", __name__)
+
+
+async def _receive() -> Response:
+    body = await request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH
+    if not is_as2_content_type(request.headers.get("Content-Type")):
+        raise UnsupportedMediaType("send application/activity+json")
+    activity = parse_activity(parse_json(body))
+    signer = await verify_signed_request(
+        services(),
+        method=request.method,
+        path=request.full_path.rstrip("?") if request.query_string else request.path,
+        headers=request.headers,
+        body=body,
+    )
+    check_origin(activity, signer.uri)
+    await check_inbound_host(host_of(activity.actor))
+    stored = await store_incoming(activity)
+    if stored is None:
+        log.info("replay of %s from %s ignored", activity.id, signer.uri)
+    else:
+        schedule(stored.id)
+    return json_response({}, 202)
+
+
+@blueprint.post("/inbox")
+async def shared_inbox() -> Response:
+    return await _receive()
+
+
+@blueprint.post("/<any(users, spaces):prefix>/<name>/inbox")
+async def actor_inbox(prefix: str, name: str) -> Response:
+    kind = "Person" if prefix == "users" else "Group"
+    actor = await local_actor(name, kind=kind)
+    if actor is None:
+        raise NotFound("no such actor")
+    if actor.suspended_at is not None:
+        raise Refused("this account is suspended")
+    return await _receive()

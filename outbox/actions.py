@@ -1,0 +1,252 @@
+"""What a local member does that other servers must hear about: follow, post, like, boost,
+delete, and their undoing. The client API and the C2S outbox both call these.
+
+Each action changes local state and publishes its activity in the same breath; publishing
+writes the delivery rows, so nothing is sent that was not also stored.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from actors.documents import iso
+from actors.urls import activity_url, post_url
+from baraza.ids import new_id
+from baraza.sanitize import clean_html
+from baraza.settings import Settings
+from federation.activities import PUBLIC
+from federation.errors import Unprocessable
+from outbox.audience import addressing, recipients_for, remote_followers, stored_visibility
+from outbox.documents import object_document, tombstone_document, wrap_activity
+from outbox.publish import publish
+from storage.models import Actor, Announce, Follow, Like, Post
+
+
+def _new_activity_url(settings: Settings) -> tuple[int, str]:
+    activity_id = new_id()
+    return activity_id, activity_url(settings, activity_id)
+
+
+async def follow(settings: Settings, member: Actor, target: Actor) -> Follow:
+    if target.id == member.id:
+        raise Unprocessable("you cannot follow yourself")
+    activity_id, uri = _new_activity_url(settings)
+    existing = await Follow.get_or_none(follower=member, target=target)
+    if existing is not None:
+        return existing
+    if target.local:
+        hidden = target.type == "Group" and target.private
+        if hidden:
+            raise Unprocessable("private spaces are joined by request to their moderators")
+        return await Follow.create(
+            follower=member, target=target, uri=uri, accepted=not target.manually_approves_followers
+        )
+    record = await Follow.create(follower=member, target=target, uri=uri, accepted=False)
+    doc = wrap_activity(uri, "Follow", member, target.uri, to=[target.uri], cc=[])
+    await publish(settings, member, doc, [target], activity_id=activity_id)
+    return record
+
+
+async def unfollow(settings: Settings, member: Actor, target: Actor) -> None:
+    record = await Follow.get_or_none(follower=member, target=target)
+    if record is None:
+        return
+    await record.delete()
+    if not target.local:
+        activity_id, uri = _new_activity_url(settings)
+        inner = {"id": record.uri, "type": "Follow", "actor": member.uri, "object": target.uri}
+        doc = wrap_activity(uri, "Undo", member, inner, to=[target.uri], cc=[])
+        await publish(settings, member, doc, [target], activity_id=activity_id)
+
+
+async def create_post(
+    settings: Settings,
+    member: Actor,
+    content_html: str,
+    *,
+    visibility: str = "public",
+    mentions: list[Actor] | None = None,
+    in_reply_to: Post | None = None,
+    space: Actor | None = None,
+    summary: str = "",
+    sensitive: bool = False,
+    language: str | None = None,
+    tags: list[dict[str, Any]] | None = None,
+    attachments: list[dict[str, Any]] | None = None,
+    post_type: str = "Note",
+    name: str = "",
+) -> Post:
+    mentions = mentions or []
+    space_private = bool(space and space.private)
+    post_id = new_id()
+    uri = post_url(settings, member.username, post_id)
+    address = addressing(
+        visibility,
+        member.followers_url or "",
+        [m.uri for m in mentions],
+        space.uri if space else None,
+        space_private,
+    )
+    mention_tags = [{"type": "Mention", "href": m.uri, "name": f"@{m.acct}"} for m in mentions]
+    post = await Post.create(
+        id=post_id,
+        uri=uri,
+        url=settings.url(f"/@{member.username}/{post_id}"),
+        type=post_type,
+        actor=member,
+        local=True,
+        content=clean_html(content_html),
+        summary=summary,
+        name=name,
+        sensitive=sensitive,
+        language=language,
+        in_reply_to_uri=in_reply_to.uri if in_reply_to else None,
+        visibility=stored_visibility(visibility, space_private),
+        space=space,
+        audience=space.uri if space else None,
+        to=address.to,
+        cc=address.cc,
+        tags=[*mention_tags, *(tags or [])],
+        attachments=attachments or [],
+        published=datetime.now(UTC),
+    )
+    note = object_document(post, member, with_context=False)
+    doc = wrap_activity(
+        f"{uri}/activity",
+        "Create",
+        member,
+        note,
+        to=address.to,
+        cc=address.cc,
+        published=iso(post.published),
+    )
+    await publish(settings, member, doc, await recipients_for(post, member, mentions))
+    if space is not None and not space.private and space.local:
+        from outbox.spaces import relay_to_space
+
+        await relay_to_space(settings, post)
+    return post
+
+
+async def delete_post(settings: Settings, member: Actor, post: Post) -> None:
+    if post.actor_id != member.id or post.deleted_at is not None:
+        return
+    mentions = [
+        actor
+        for actor in await Actor.filter(
+            uri__in=[t["href"] for t in post.tags if t.get("type") == "Mention"]
+        )
+    ]
+    recipients = await recipients_for(post, member, mentions)
+    post.deleted_at = datetime.now(UTC)
+    await post.save(update_fields=["deleted_at"])
+    activity_id, uri = _new_activity_url(settings)
+    tombstone = tombstone_document(post)
+    tombstone.pop("@context", None)
+    doc = wrap_activity(
+        uri,
+        "Delete",
+        member,
+        tombstone,
+        to=[PUBLIC] if post.visibility in ("public", "unlisted") else post.to,
+        cc=post.cc,
+    )
+    await publish(settings, member, doc, recipients, activity_id=activity_id)
+    if post.space_id:
+        from outbox.spaces import relay_activity_to_space
+
+        await relay_activity_to_space(settings, post, doc)
+
+
+async def _interaction_recipients(post: Post, member: Actor, with_followers: bool) -> list[Actor]:
+    author = post.actor if isinstance(post.actor, Actor) else await post.actor
+    recipients = [] if author.local else [author]
+    if with_followers:
+        recipients += await remote_followers(member)
+    return recipients
+
+
+async def like(settings: Settings, member: Actor, post: Post) -> Like:
+    existing = await Like.get_or_none(actor=member, post=post)
+    if existing is not None:
+        return existing
+    activity_id, uri = _new_activity_url(settings)
+    record = await Like.create(actor=member, post=post, uri=uri)
+    author = await post.actor
+    doc = wrap_activity(uri, "Like", member, post.uri, to=[author.uri], cc=[])
+    await publish(
+        settings,
+        member,
+        doc,
+        await _interaction_recipients(post, member, False),
+        activity_id=activity_id,
+    )
+    if post.space_id:
+        from outbox.spaces import relay_activity_to_space
+
+        await relay_activity_to_space(settings, post, doc)
+    return record
+
+
+async def unlike(settings: Settings, member: Actor, post: Post) -> None:
+    await _undo(settings, member, post, Like, "Like", with_followers=False)
+
+
+async def announce(settings: Settings, member: Actor, post: Post) -> Announce:
+    if post.visibility not in ("public", "unlisted"):
+        raise Unprocessable("only public and unlisted posts can be boosted")
+    existing = await Announce.get_or_none(actor=member, post=post)
+    if existing is not None:
+        return existing
+    activity_id, uri = _new_activity_url(settings)
+    record = await Announce.create(actor=member, post=post, uri=uri)
+    author = await post.actor
+    doc = wrap_activity(
+        uri,
+        "Announce",
+        member,
+        post.uri,
+        to=[PUBLIC],
+        cc=[author.uri, member.followers_url],
+        published=iso(record.created_at),
+    )
+    await publish(
+        settings,
+        member,
+        doc,
+        await _interaction_recipients(post, member, True),
+        activity_id=activity_id,
+    )
+    return record
+
+
+async def unannounce(settings: Settings, member: Actor, post: Post) -> None:
+    await _undo(settings, member, post, Announce, "Announce", with_followers=True)
+
+
+async def _undo(
+    settings: Settings, member: Actor, post: Post, model: type, kind: str, *, with_followers: bool
+) -> None:
+    record = await model.get_or_none(actor=member, post=post)
+    if record is None:
+        return
+    await record.delete()
+    activity_id, uri = _new_activity_url(settings)
+    inner = {"id": record.uri, "type": kind, "actor": member.uri, "object": post.uri}
+    author = await post.actor
+    doc = wrap_activity(
+        uri,
+        "Undo",
+        member,
+        inner,
+        to=[author.uri],
+        cc=[member.followers_url] if with_followers else [],
+    )
+    await publish(
+        settings,
+        member,
+        doc,
+        await _interaction_recipients(post, member, with_followers),
+        activity_id=activity_id,
+    )

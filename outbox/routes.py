@@ -1,0 +1,73 @@
+"""Serving local posts and activities by GET, asking the one visibility function first."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response, request
+
+from actors.routes import visible_actor
+from baraza.negotiation import wants_html
+from baraza.responses import as2_response
+from baraza.services import settings
+from baraza.viewer import current_member
+from federation.errors import NotFound
+from federation.fetch_auth import require_signed_get, signed_requester
+from outbox.documents import object_document, tombstone_document, wrap_activity
+from outbox.reading import local_requester, remote_requester, space_is_private, subject_of
+from outbox.visibility import may_see
+from storage.models import Post
+
+blueprint = Blueprint("objects", __name__)
+
+
+async def visible_post(name: str, post_id: int) -> Post:
+    """The post if this requester may see it; 404 otherwise (existence does not leak)."""
+    author = await visible_actor(name, "Person")
+    post = await Post.get_or_none(id=post_id, actor=author, local=True)
+    if post is None:
+        raise NotFound("no such object")
+    if post.deleted_at is not None:
+        return post
+    if settings().authorized_fetch:
+        await require_signed_get()
+    subject = subject_of(post, await space_is_private(post))
+    member = await current_member()
+    requester = await (
+        local_requester(post, member)
+        if member
+        else remote_requester(post, await signed_requester())
+    )
+    if not may_see(subject, requester):
+        raise NotFound("no such object")
+    post.actor = author
+    return post
+
+
+@blueprint.get("/users/<name>/statuses/<int:post_id>")
+async def post_document(name: str, post_id: int) -> Response:
+    post = await visible_post(name, post_id)
+    if post.deleted_at is not None:
+        return as2_response(tombstone_document(post), 410)
+    if wants_html(request.headers.get("Accept")):
+        from baraza.pages import render_post
+
+        return await render_post(post)
+    return as2_response(object_document(post, post.actor))
+
+
+@blueprint.get("/users/<name>/statuses/<int:post_id>/activity")
+async def post_activity(name: str, post_id: int) -> Response:
+    post = await visible_post(name, post_id)
+    if post.deleted_at is not None:
+        return as2_response(tombstone_document(post), 410)
+    note = object_document(post, post.actor, with_context=False)
+    return as2_response(
+        wrap_activity(
+            f"{post.uri}/activity",
+            "Create",
+            post.actor,
+            note,
+            to=note["to"],
+            cc=note["cc"],
+            published=note["published"],
+        )
+    )

@@ -1,0 +1,70 @@
+"""A public space relays its members' posts (FEP-1b12): the Group announces them to followers.
+
+Private spaces relay nothing: their members read them here, and nothing leaves the instance.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actors.urls import activity_url
+from baraza.ids import new_id
+from baraza.settings import Settings
+from federation.activities import PUBLIC
+from outbox.audience import remote_followers
+from outbox.documents import wrap_activity
+from outbox.publish import publish
+from storage.models import Actor, Announce, Follow, Post, SpaceRole
+
+
+async def may_post_in(space: Actor, author: Actor) -> bool:
+    """Members post; in a space restricted to moderators only moderators' posts are relayed."""
+    if not await Follow.exists(follower=author, target=space, accepted=True):
+        return False
+    if space.posting_restricted_to_mods:
+        return await SpaceRole.exists(space=space, member=author)
+    return True
+
+
+async def relay_to_space(settings: Settings, post: Post) -> None:
+    space = await Actor.get_or_none(id=post.space_id, local=True, type="Group")
+    if space is None or space.private or space.suspended_at is not None:
+        return
+    author = await post.actor
+    if not await may_post_in(space, author):
+        return
+    if await Announce.exists(actor=space, post=post):
+        return
+    activity_id = new_id()
+    uri = activity_url(settings, activity_id)
+    await Announce.create(actor=space, post=post, uri=uri)
+    doc = wrap_activity(
+        uri,
+        "Announce",
+        space,
+        post.uri,
+        to=[PUBLIC],
+        cc=[space.followers_url or f"{space.uri}/followers"],
+        extra={"audience": space.uri},
+    )
+    recipients = [a for a in await remote_followers(space) if a.id != author.id]
+    await publish(settings, space, doc, recipients, activity_id=activity_id)
+
+
+async def relay_activity_to_space(settings: Settings, post: Post, activity: dict[str, Any]) -> None:
+    """Likes, edits and deletes of a relayed post are announced too (the activity embedded)."""
+    space = await Actor.get_or_none(id=post.space_id, local=True, type="Group")
+    if space is None or space.private:
+        return
+    activity_id = new_id()
+    inner = {k: v for k, v in activity.items() if k != "@context"}
+    doc = wrap_activity(
+        activity_url(settings, activity_id),
+        "Announce",
+        space,
+        inner,
+        to=[PUBLIC],
+        cc=[f"{space.uri}/followers"],
+        extra={"audience": space.uri},
+    )
+    await publish(settings, space, doc, await remote_followers(space), activity_id=activity_id)
