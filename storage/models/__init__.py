@@ -2,6 +2,16 @@
 
 from storage.models.actors import Actor, Follow, SpaceRole
 from storage.models.auth import AccessToken, OAuthApp
+from storage.models.client import (
+    AuthorizationCode,
+    Bookmark,
+    IdempotentRequest,
+    Marker,
+    MediaAttachment,
+    Mute,
+    Notification,
+    Translation,
+)
 from storage.models.instance import InstanceSetting
 from storage.models.moderation import AuditEntry, Block, DomainAllow, DomainBlock, Report
 from storage.models.objects import Announce, Like, Post
@@ -13,16 +23,24 @@ __all__ = [
     "Actor",
     "Announce",
     "AuditEntry",
+    "AuthorizationCode",
     "Block",
+    "Bookmark",
     "Delivery",
     "DomainAllow",
     "DomainBlock",
     "Follow",
     "Host",
+    "IdempotentRequest",
     "InstanceSetting",
     "Like",
+    "Marker",
+    "MediaAttachment",
+    "Mute",
+    "Notification",
     "OAuthApp",
     "Post",
     "Report",
     "SpaceRole",
+    "Translation",
 ]

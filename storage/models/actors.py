@@ -40,6 +40,11 @@ class Actor(Model):
     password_hash = fields.TextField(null=True)
     is_admin = fields.BooleanField(default=False)
     language = fields.CharField(max_length=8, null=True)
+    # Mastodon's chosen_languages (public timelines) and the interface language.
+    chosen_languages = fields.JSONField(default=list)
+    ui_language = fields.CharField(max_length=8, null=True)
+    header_url = fields.CharField(max_length=512, null=True)
+    avatar_url = fields.CharField(max_length=512, null=True)
     also_known_as = fields.JSONField(default=list)
     moved_to = fields.CharField(max_length=512, null=True)
     document = fields.JSONField(null=True)
