@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export BARAZA_DOMAIN ?= localhost:8000
 export BARAZA_SCHEME ?= http
 
-.PHONY: run test install lint bench migrations clean
+.PHONY: run test install lint bench migrations clean browsers
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,14 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 
-test: install lint
+# Headless Chromium for the RTL screenshot test: installed only if missing and only as root.
+browsers:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& (DEBIAN_FRONTEND=noninteractive apt-get install -y chromium \
+		|| (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)); } \
+		|| echo "chromium unavailable: the RTL screenshot test will be skipped"
+
+test: install lint browsers
 	$(BIN)/python -m pytest
 
 bench: install

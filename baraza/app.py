@@ -8,11 +8,13 @@ from markupsafe import Markup
 from quart import Quart, Response, request
 from werkzeug.exceptions import HTTPException
 
+from baraza.i18n import install_i18n
 from baraza.negotiation import wants_html
 from baraza.responses import error_response
 from baraza.sanitize import clean_html
 from baraza.services import Services
 from baraza.settings import Settings
+from baraza.uploads import UploadAwareRequest
 from federation.errors import FederationError, ServiceUnavailable, TooManyRequests
 from storage.database import DatabaseUnavailable, close_database, open_database
 
@@ -29,13 +31,22 @@ SECURITY_HEADERS = {
 def create_app(settings: Settings, *, manage_database: bool = True) -> Quart:
     app = Quart(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.request_class = UploadAwareRequest
     app.config["JSON_SORT_KEYS"] = False
     app.extensions["baraza"] = Services(settings)
     app.jinja_env.filters["safe_html"] = lambda html: Markup(clean_html(html or ""))  # noqa: S704
     app.jinja_env.globals["node_name"] = settings.node_name
+    install_i18n(app)
 
     _register_blueprints(app)
     _register_errors(app)
+    from baraza.header_limits import install_header_limits
+    from baraza.limits import install_limits
+    from baraza.outage import install_outage_handlers
+
+    install_header_limits(app)
+    install_limits(app)
+    install_outage_handlers(app)
 
     @app.after_request
     async def _security_headers(response: Response) -> Response:
@@ -82,10 +93,12 @@ async def shutdown(app: Quart) -> None:
     for hook in app.extensions.get("baraza_shutdown", []):
         await hook(app)
     await services.http.close()
+    await services.backend_http.close()
 
 
 def _register_blueprints(app: Quart) -> None:
     from actors.routes import blueprint as actors_blueprint
+    from baraza.metrics import blueprint as metrics_blueprint
     from baraza.pages import blueprint as pages_blueprint
     from inbox.routes import blueprint as inbox_blueprint
     from outbox.c2s import blueprint as c2s_blueprint
@@ -98,9 +111,13 @@ def _register_blueprints(app: Quart) -> None:
         pages_blueprint,
         inbox_blueprint,
         objects_blueprint,
+        metrics_blueprint,
         c2s_blueprint,
     ):
         app.register_blueprint(blueprint)
+    from clientapi import register as register_client_api
+
+    register_client_api(app)
     app.extensions.setdefault("baraza_startup", []).append(_start_inbox_processing)
     app.extensions.setdefault("baraza_shutdown", []).append(_stop_inbox_processing)
 

@@ -186,3 +186,7 @@ def register_all(sub: Any) -> None:
     madd.add_argument("space")
     madd.add_argument("member")
     madd.set_defaults(handler=cmd_space_moderator_add)
+
+    from baraza.commands_moderation import register_moderation
+
+    register_moderation(sub)

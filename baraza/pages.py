@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from quart import Blueprint, Response, render_template
 
+from baraza.i18n import N_, _
 from outbox.collection import OUTBOX_VISIBILITIES
 from storage.models import Actor, Follow, Post
 
 blueprint = Blueprint("pages", __name__)
+
+# Reasons `baraza.app` gives for HTTP errors that reach a browser as a page.
+HTTP_ERROR_PAGES = (N_("not found"), N_("method not allowed"), N_("request body too large"))
 
 
 async def render_profile(actor: Actor) -> Response:
@@ -30,7 +34,8 @@ async def render_profile(actor: Actor) -> Response:
 
 
 async def render_error(status: int, message: str) -> Response:
-    html = await render_template("error.html", status=status, message=message)
+    """`message` is an English msgid (marked with `N_` where written), shown translated."""
+    html = await render_template("error.html", status=status, message=_(message))
     return Response(html, status=status, content_type="text/html; charset=utf-8")
 
 
@@ -62,5 +67,5 @@ async def post_page(name: str, post_id: int) -> Response:
 
     post = await visible_post(name, post_id)
     if post.deleted_at is not None:
-        return await render_error(410, "this post was deleted")
+        return await render_error(410, N_("this post was deleted"))
     return await render_post(post)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 
 from hypercorn.asyncio import serve as hypercorn_serve
@@ -20,7 +21,8 @@ def hypercorn_config(host: str, port: int, workers: int = 1) -> Config:
     config.workers = workers
     config.accesslog = None
     config.keep_alive_timeout = 5
-    config.read_timeout = 30  # slow clients are cut off
+    # Slow clients are cut off; BARAZA_READ_TIMEOUT (seconds) lets tests shorten the wait.
+    config.read_timeout = int(os.environ.get("BARAZA_READ_TIMEOUT") or 30)
     config.h11_max_incomplete_size = 16 * 1024  # request line and headers
     config.graceful_timeout = 5
     return config

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 class Services:
     settings: Settings
     http: HttpClient = field(init=False)
+    # For services the operator configured (a self-hosted LibreTranslate on this machine):
+    # trusted by configuration, so private addresses are allowed; never used for peers.
+    backend_http: HttpClient = field(init=False)
     instance_actor: Actor | None = None
 
     def __post_init__(self) -> None:
@@ -26,6 +29,9 @@ class Services:
                 user_agent=self.settings.user_agent,
                 allow_private_addresses=self.settings.allow_private_addresses,
             )
+        )
+        self.backend_http = HttpClient(
+            ClientSettings(user_agent=self.settings.user_agent, allow_private_addresses=True)
         )
 
 

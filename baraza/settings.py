@@ -35,6 +35,7 @@ class Settings:
     signature_style: str = "cavage"
     node_name: str = "Baraza"
     open_registrations: bool = False
+    translate_url: str = ""  # a self-hosted LibreTranslate; empty: no translation
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -50,6 +51,7 @@ class Settings:
             in_process_worker=_flag(env, "BARAZA_IN_PROCESS_WORKER", default=True),
             signature_style=env.get("BARAZA_SIGNATURE_STYLE", "cavage"),
             node_name=env.get("BARAZA_NODE_NAME", "Baraza"),
+            translate_url=env.get("BARAZA_TRANSLATE_URL", "").rstrip("/"),
         )
 
     def with_overrides(self, **changes: object) -> Settings:

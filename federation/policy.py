@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from federation.errors import Refused
-from storage.models import DomainAllow, DomainBlock
 
 
 @dataclass(frozen=True)
@@ -19,6 +18,8 @@ class Policy:
     silenced: frozenset[str] = frozenset()
     allowlist_mode: bool = False
     allowed: frozenset[str] = field(default_factory=frozenset)
+    reject_media: frozenset[str] = frozenset()
+    reject_reports: frozenset[str] = frozenset()
 
 
 def _matches(host: str, domains: frozenset[str]) -> bool:
@@ -28,22 +29,54 @@ def _matches(host: str, domains: frozenset[str]) -> bool:
     return any(".".join(parts[i:]) in domains for i in range(len(parts)))
 
 
+def matches_domain(host: str, domains: frozenset[str]) -> bool:
+    """Public name of the subdomain-aware match, for callers outside this module."""
+    return _matches(host, domains)
+
+
+def is_silenced(policy: Policy, host: str) -> bool:
+    return _matches(host, policy.silenced)
+
+
+def rejects_media(policy: Policy, host: str) -> bool:
+    return _matches(host, policy.reject_media)
+
+
+def rejects_reports(policy: Policy, host: str) -> bool:
+    return _matches(host, policy.reject_reports)
+
+
 def is_refused(policy: Policy, host: str) -> bool:
     if _matches(host, policy.suspended):
         return True
     return policy.allowlist_mode and not _matches(host, policy.allowed)
 
 
-async def load_policy() -> Policy:
-    blocks = await DomainBlock.all().values_list("domain", "severity")
-    allowed = await DomainAllow.all().values_list("domain", flat=True)
-    from storage.settings_store import get_setting
+_POLICY_SQL = (
+    "SELECT 'block', domain, severity, "
+    "CASE WHEN reject_media THEN 1 ELSE 0 END, CASE WHEN reject_reports THEN 1 ELSE 0 END "
+    "FROM domain_blocks "
+    "UNION ALL SELECT 'allow', domain, '', 0, 0 FROM domain_allows "
+    "UNION ALL SELECT 'mode', value, '', 0, 0 FROM instance_settings "
+    "WHERE key = 'federation_mode'"
+)
 
+
+async def load_policy() -> Policy:
+    """One round trip, not three: it runs twice on every inbox POST (bench/inbox_ingest.py)."""
+    from tortoise import connections
+
+    _, rows = await connections.get("default").execute_query(_POLICY_SQL)
+    found = [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows]
+    blocks = [(d, s, int(m), int(r)) for kind, d, s, m, r in found if kind == "block"]
+    mode = next((d for kind, d, *_ in found if kind == "mode"), "open")
     return Policy(
-        suspended=frozenset(d for d, s in blocks if s == "suspend"),
-        silenced=frozenset(d for d, s in blocks if s == "silence"),
-        allowlist_mode=(await get_setting("federation_mode", "open")) == "allowlist",
-        allowed=frozenset(allowed),
+        suspended=frozenset(d for d, s, _, _ in blocks if s == "suspend"),
+        silenced=frozenset(d for d, s, _, _ in blocks if s == "silence"),
+        allowlist_mode=mode == "allowlist",
+        allowed=frozenset(d for kind, d, *_ in found if kind == "allow"),
+        reject_media=frozenset(d for d, s, m, _ in blocks if m or s == "reject-media"),
+        reject_reports=frozenset(d for d, _, _, r in blocks if r),
     )
 
 

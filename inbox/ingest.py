@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from baraza.ids import new_id
+from baraza.language import CANDIDATES, detect_language
 from baraza.sanitize import clean_html
 from federation.activities import ParsedObject, is_public, parse_object
 from outbox.visibility import visibility_from_addressing
@@ -31,12 +32,20 @@ def parse_published(value: str | None) -> datetime:
 
 
 def language_of(obj: ParsedObject) -> str | None:
-    """From `contentMap` (the first language given); detection is the language layer's job."""
-    for lang in obj.content_map:
-        code = lang.split("-", 1)[0].lower()
-        if 2 <= len(code) <= 3 and code.isalpha():
+    """What the author's server says (`contentMap`, else `@context`'s `@language`); only
+    when it says nothing, what the text says (which may be nothing)."""
+    declared = [*obj.content_map, *_context_languages(obj.raw.get("@context"))]
+    for lang in declared:
+        code = lang.split("-", 1)[0].lower() if isinstance(lang, str) else ""
+        if 2 <= len(code) <= 3 and code.isalpha() and code != "und":
             return code
-    return None
+    text = obj.content or next(iter(obj.content_map.values()), "")
+    return detect_language(text, candidates=CANDIDATES, fallback=None)
+
+
+def _context_languages(context: object) -> list[str]:
+    entries = context if isinstance(context, list) else [context]
+    return [e["@language"] for e in entries if isinstance(e, dict) and "@language" in e]
 
 
 async def _local_space(addresses: list[str], base_url: str) -> Actor | None:
@@ -84,6 +93,15 @@ def fields_from(obj: ParsedObject, author: Actor) -> dict[str, Any]:
     }
 
 
+async def drop_rejected_media(values: dict[str, Any], author: Actor) -> dict[str, Any]:
+    """`reject_media` domains: their attachments are neither stored, shown nor fetched."""
+    from federation.policy import load_policy, rejects_media
+
+    if values.get("attachments") and rejects_media(await load_policy(), author.domain):
+        values["attachments"] = []
+    return values
+
+
 async def store_remote_post(
     doc: dict[str, Any], author: Actor, base_url: str, *, force: bool = False
 ) -> Post | None:
@@ -96,7 +114,7 @@ async def store_remote_post(
     if not force and not await is_relevant(obj, author, base_url):
         return None
     space = await _local_space([*obj.audience, *obj.to, *obj.cc], base_url)
-    values = fields_from(obj, author)
+    values = await drop_rejected_media(fields_from(obj, author), author)
     if space is not None and space.private:
         return None  # remote actors cannot post into a private space
     return await Post.create(

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import BaseORMException
 from tortoise.expressions import Q
 
+from baraza.outage import DRIVER_ERRORS
 from federation.activities import parse_activity
 from federation.client import FetchError
 from federation.errors import FederationError
@@ -23,6 +25,17 @@ from storage.models import Activity
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
+LEASE_ENV = "BARAZA_INBOX_LEASE_SECONDS"
+
+
+def lease() -> timedelta:
+    """How long a claim holds a row; read at use so crash tests can shorten it per process."""
+    try:
+        return timedelta(seconds=max(float(os.environ[LEASE_ENV]), 1.0))
+    except (KeyError, ValueError):
+        return LEASE
+
+
 MAX_ATTEMPTS = 6
 _tasks: set[asyncio.Task] = set()
 _services = None
@@ -48,7 +61,7 @@ async def _claim(activity_id: int, now: datetime) -> bool:
         | Q(state="received", next_try_at__lte=now)
         | Q(state="processing", next_try_at__lt=now),
         id=activity_id,
-    ).update(state="processing", next_try_at=now + LEASE)
+    ).update(state="processing", next_try_at=now + lease())
     return claimed == 1
 
 
@@ -65,7 +78,7 @@ async def process(activity_id: int) -> None:
         log.info("activity %s refused by its handler: %s", row.uri, exc.reason)
         await Activity.filter(id=row.id).update(state="failed", error=exc.reason[:500])
         return
-    except (FetchError, OSError, BaseORMException) as exc:
+    except (FetchError, OSError, BaseORMException, *DRIVER_ERRORS) as exc:
         attempts = row.attempts + 1
         state = "failed" if attempts >= MAX_ATTEMPTS else "received"
         delay = timedelta(seconds=30 * 2**attempts)
@@ -106,7 +119,7 @@ async def run_sweeper(stop: asyncio.Event, interval: float = 2.0) -> None:
     while not stop.is_set():
         try:
             await sweep_once()
-        except (BaseORMException, OSError) as exc:
+        except (BaseORMException, OSError, *DRIVER_ERRORS) as exc:
             log.warning("inbox sweep failed, database unavailable? %s", exc)
         try:
             await asyncio.wait_for(stop.wait(), timeout=interval)

@@ -16,7 +16,7 @@ from baraza.negotiation import is_as2_content_type
 from baraza.responses import json_response
 from baraza.services import services
 from federation.activities import host_of, parse_activity, parse_json
-from federation.errors import NotFound, Refused, UnsupportedMediaType
+from federation.errors import FederationError, NotFound, Refused, UnsupportedMediaType
 from federation.origin import check_origin
 from federation.policy import check_inbound_host
 from inbox.processor import schedule
@@ -49,9 +49,22 @@ async def _receive() -> Response:
     return json_response({}, 202)
 
 
+async def _counted() -> Response:
+    """Count every outcome for /metrics; the refusal's class names the reason."""
+    from baraza.metrics import REGISTRY
+
+    try:
+        response = await _receive()
+    except FederationError as exc:
+        REGISTRY.inbox_outcome(exc.status, type(exc).__name__)
+        raise
+    REGISTRY.inbox_outcome(response.status_code)
+    return response
+
+
 @blueprint.post("/inbox")
 async def shared_inbox() -> Response:
-    return await _receive()
+    return await _counted()
 
 
 @blueprint.post("/<any(users, spaces):prefix>/<name>/inbox")
@@ -62,4 +75,4 @@ async def actor_inbox(prefix: str, name: str) -> Response:
         raise NotFound("no such actor")
     if actor.suspended_at is not None:
         raise Refused("this account is suspended")
-    return await _receive()
+    return await _counted()

@@ -9,7 +9,10 @@ from tortoise.exceptions import IntegrityError
 
 from baraza.ids import new_id
 from federation.activities import Incoming
+from federation.errors import BadRequest
 from storage.models import Activity
+
+MAX_STORED_URI = 512  # the width of the activities' uri columns
 
 
 def dedupe_key(activity: Incoming) -> str:
@@ -23,6 +26,8 @@ def dedupe_key(activity: Incoming) -> str:
 async def store_incoming(activity: Incoming) -> Activity | None:
     """The stored row, or `None` for a replay (already stored: nothing changes)."""
     uri = dedupe_key(activity)
+    if len(uri) > MAX_STORED_URI or len(activity.object_id or "") > MAX_STORED_URI:
+        raise BadRequest(f"ids longer than {MAX_STORED_URI} characters are not accepted")
     if await Activity.exists(uri=uri):
         return None
     try:

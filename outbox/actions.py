@@ -13,6 +13,7 @@ from typing import Any
 from actors.documents import iso
 from actors.urls import activity_url, post_url
 from baraza.ids import new_id
+from baraza.language import CANDIDATES, detect_language, validate_language
 from baraza.sanitize import clean_html
 from baraza.settings import Settings
 from federation.activities import PUBLIC
@@ -76,8 +77,20 @@ async def create_post(
     attachments: list[dict[str, Any]] | None = None,
     post_type: str = "Note",
     name: str = "",
+    document: dict[str, Any] | None = None,
 ) -> Post:
     mentions = mentions or []
+    if in_reply_to is not None and in_reply_to.space_id is not None and space is None:
+        # A reply stays where its parent lives: a reply in a private space is never public.
+        space = await Actor.get_or_none(id=in_reply_to.space_id, private=True)
+    if space is not None and space.private and space.local:
+        if not await Follow.exists(follower=member, target=space, accepted=True):
+            raise Unprocessable("only members of a private space may post in it")
+    language = (
+        validate_language(language)
+        if language
+        else detect_language(content_html, candidates=CANDIDATES, fallback=member.language)
+    )
     space_private = bool(space and space.private)
     post_id = new_id()
     uri = post_url(settings, member.username, post_id)
@@ -109,6 +122,7 @@ async def create_post(
         cc=address.cc,
         tags=[*mention_tags, *(tags or [])],
         attachments=attachments or [],
+        document=document,
         published=datetime.now(UTC),
     )
     note = object_document(post, member, with_context=False)

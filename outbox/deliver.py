@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,7 @@ import orjson
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
+from baraza.metrics import REGISTRY
 from baraza.settings import Settings
 from federation.client import FetchError, HttpClient
 from federation.signing import Signer, make_signer
@@ -116,6 +118,7 @@ async def deliver_one(
         return
     status: int | None = None
     error: str | None = None
+    started = time.monotonic()
     try:
         response = await http.post(
             delivery.inbox_url, payload.body, CONTENT_TYPE, sign=payload.sign
@@ -123,7 +126,8 @@ async def deliver_one(
         status = response.status
     except FetchError as exc:
         error = exc.reason
-    await record_outcome(delivery, status, error)
+    outcome = await record_outcome(delivery, status, error)
+    REGISTRY.delivery(delivery.host, time.monotonic() - started, outcome is Outcome.DELIVERED)
 
 
 async def record_outcome(

@@ -8,6 +8,7 @@ from actors.documents import AS_CONTEXT, EXTENSION_TERMS, iso
 from storage.models import Actor, Post
 
 OBJECT_CONTEXT: list[Any] = [AS_CONTEXT, EXTENSION_TERMS]
+EVENT_FIELDS = ("startTime", "endTime", "location", "joinMode")
 
 
 def object_document(post: Post, author: Actor, *, with_context: bool = True) -> dict[str, Any]:
@@ -38,6 +39,11 @@ def object_document(post: Post, author: Actor, *, with_context: bool = True) -> 
         doc["updated"] = iso(post.edited_at)
     if post.audience:
         doc["audience"] = post.audience
+    if post.local and post.type == "Event" and isinstance(post.document, dict):
+        # A Talk's schedule and place, as Mobilizon publishes an Event.
+        for key in EVENT_FIELDS:
+            if key in post.document:
+                doc[key] = post.document[key]
     return doc
 
 

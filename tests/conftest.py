@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
+import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,43 +29,77 @@ def peer_fixtures_dir() -> Path | None:
     return None
 
 
-async def _create_postgres_database() -> tuple[str, str]:
+# Migrating takes a while; each session migrates one template per engine and every test gets
+# a copy (a file copy for SQLite, CREATE DATABASE ... TEMPLATE for PostgreSQL).
+_TEMPLATES: dict[str, str] = {}
+_TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="baraza-template-"))
+
+
+async def _admin(sql: str) -> None:
     import asyncpg
 
-    name = f"baraza_t_{uuid.uuid4().hex[:12]}"
     conn = await asyncpg.connect(POSTGRES_URL)
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.execute(sql)
     finally:
         await conn.close()
-    base = POSTGRES_URL.rsplit("/", 1)[0]
-    return f"{base}/{name}", name
+
+
+def _pg_url(name: str) -> str:
+    assert POSTGRES_URL is not None
+    return f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}"
+
+
+async def _template(engine: str) -> str:
+    """The migrated template's path (SQLite) or database name (PostgreSQL), made once."""
+    if engine in _TEMPLATES:
+        return _TEMPLATES[engine]
+    from storage.database import close_database, upgrade_schema
+
+    if engine == "postgres":
+        name = f"baraza_tpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        await _admin(f'CREATE DATABASE "{name}"')
+        await upgrade_schema(_pg_url(name))
+        await close_database()
+        _TEMPLATES[engine] = name
+    else:
+        path = _TEMPLATE_DIR / "template.db"
+        await upgrade_schema(f"sqlite://{path}")
+        await close_database()
+        _TEMPLATES[engine] = str(path)
+    return _TEMPLATES[engine]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_templates() -> Iterator[None]:
+    yield
+    name = _TEMPLATES.get("postgres")
+    if name:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    shutil.rmtree(_TEMPLATE_DIR, ignore_errors=True)
 
 
 async def _drop_postgres_database(name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(POSTGRES_URL)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def fresh_database_url(engine: str, tmp_path: Path) -> tuple[str, str | None]:
+    """A new, already migrated database: (url, PostgreSQL name to drop afterwards)."""
+    template = await _template(engine)
     if engine == "postgres":
-        url, name = await _create_postgres_database()
-        return url, name
-    return f"sqlite://{tmp_path}/baraza.db", None
+        name = f"baraza_t_{uuid.uuid4().hex[:12]}"
+        await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return _pg_url(name), name
+    target = tmp_path / "baraza.db"
+    shutil.copyfile(template, target)
+    return f"sqlite://{target}", None
 
 
 async def _database(engine: str, tmp_path: Path) -> AsyncIterator[str]:
-    from storage.database import close_database, open_database, upgrade_schema
+    from storage.database import close_database, open_database
 
     url, pg_name = await fresh_database_url(engine, tmp_path)
     try:
-        await upgrade_schema(url)
-        await close_database()
         await open_database(url)
         yield url
     finally:

@@ -22,6 +22,11 @@ async def _our_follow(ctx: Context) -> Follow | None:
 
 async def handle(ctx: Context) -> None:
     follow = await _our_follow(ctx)
-    if follow is not None and not follow.accepted:
+    if follow is None:
+        from outbox.events import record_remote_answer
+
+        await record_remote_answer(ctx.actor, ctx.activity.object_id, "Accept", ctx.activity.id)
+        return
+    if not follow.accepted:
         follow.accepted = True
         await follow.save(update_fields=["accepted"])

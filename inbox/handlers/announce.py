@@ -55,4 +55,10 @@ async def handle(ctx: Context) -> None:
             return
     if post.deleted_at is not None or post.visibility not in ("public", "unlisted"):
         return  # a boost of a private post is not a way to read it
-    await Announce.get_or_create(actor=ctx.actor, post=post, defaults={"uri": ctx.activity.id})
+    _, created = await Announce.get_or_create(
+        actor=ctx.actor, post=post, defaults={"uri": ctx.activity.id}
+    )
+    if created and post.local:
+        from clientapi.notify import notify
+
+        await notify(post.actor, "reblog", ctx.actor, post)

@@ -11,6 +11,10 @@ async def handle(ctx: Context) -> None:
     if inner is None:
         return  # Create by reference only: nothing trustworthy to store
     post = await store_remote_post(inner, ctx.actor, ctx.settings.base_url)
+    if post is not None:
+        from clientapi.notify import notify_stored_post
+
+        await notify_stored_post(post, ctx.actor)
     if post is not None and post.space_id is not None:
         from outbox.spaces import relay_to_space
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from federation.activities import host_of
+from federation.policy import load_policy, rejects_reports
 from inbox.handlers.base import Context
 from storage.models import Actor, Report
 
 
 async def handle(ctx: Context) -> None:
+    if rejects_reports(await load_policy(), ctx.actor.domain):
+        return  # the admin chose not to hear reports from this domain
     ids = list(ctx.activity.object_ids) or (
         [ctx.activity.object_id] if ctx.activity.object_id else []
     )

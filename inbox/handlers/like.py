@@ -10,4 +10,10 @@ async def handle(ctx: Context) -> None:
     post = await ctx.post(ctx.activity.object_id)
     if post is None or post.deleted_at is not None:
         return
-    await Like.get_or_create(actor=ctx.actor, post=post, defaults={"uri": ctx.activity.id})
+    _, created = await Like.get_or_create(
+        actor=ctx.actor, post=post, defaults={"uri": ctx.activity.id}
+    )
+    if created and post.local:
+        from clientapi.notify import notify
+
+        await notify(post.actor, "favourite", ctx.actor, post)

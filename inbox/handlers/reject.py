@@ -10,3 +10,7 @@ async def handle(ctx: Context) -> None:
     follow = await _our_follow(ctx)
     if follow is not None:
         await follow.delete()
+        return
+    from outbox.events import record_remote_answer
+
+    await record_remote_answer(ctx.actor, ctx.activity.object_id, "Reject", ctx.activity.id)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from federation.activities import parse_object
 from federation.origin import ACTOR_TYPES
 from inbox.handlers.base import Context
-from inbox.ingest import fields_from
+from inbox.ingest import drop_rejected_media, fields_from
 
 
 async def handle(ctx: Context) -> None:
@@ -23,7 +23,7 @@ async def handle(ctx: Context) -> None:
     post = await ctx.post(ctx.activity.object_id)
     if post is None or post.actor_id != ctx.actor.id or post.deleted_at is not None:
         return
-    values = fields_from(parse_object(inner), ctx.actor)
+    values = await drop_rejected_media(fields_from(parse_object(inner), ctx.actor), ctx.actor)
     for name in (
         "content",
         "summary",

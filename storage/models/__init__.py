@@ -13,6 +13,12 @@ from storage.models.client import (
     Translation,
 )
 from storage.models.instance import InstanceSetting
+from storage.models.library import (
+    EventParticipation,
+    LetterDelivery,
+    LibraryDocument,
+    LibraryVersion,
+)
 from storage.models.moderation import AuditEntry, Block, DomainAllow, DomainBlock, Report
 from storage.models.objects import Announce, Like, Post
 from storage.models.queue import Activity, Delivery, Host
@@ -29,10 +35,14 @@ __all__ = [
     "Delivery",
     "DomainAllow",
     "DomainBlock",
+    "EventParticipation",
     "Follow",
     "Host",
     "IdempotentRequest",
     "InstanceSetting",
+    "LetterDelivery",
+    "LibraryDocument",
+    "LibraryVersion",
     "Like",
     "Marker",
     "MediaAttachment",

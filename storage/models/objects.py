@@ -46,7 +46,7 @@ class Post(Model):
 
     class Meta:
         table = "posts"
-        indexes = (("actor_id", "published"), ("visibility", "published"))
+        indexes = (("actor_id", "published"), ("visibility", "published"), ("actor_id", "id"))
 
 
 class Like(Model):

@@ -28,8 +28,10 @@ from tests.conftest import peer_fixtures_dir
 
 ROOT = peer_fixtures_dir()
 if ROOT is None:
-    pytest.skip("peer fixtures not found (../shared/fixtures/peers or BARAZA_PEER_FIXTURES)",
-                allow_module_level=True)
+    pytest.skip(
+        "peer fixtures not found (../shared/fixtures/peers or BARAZA_PEER_FIXTURES)",
+        allow_module_level=True,
+    )
 assert ROOT is not None
 FILES = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("*/activities/**/*.json"))
 UNPARSEABLE = {"mastodon/activities/private_message.json"}
@@ -55,17 +57,25 @@ async def _cache_actor(uri: str) -> Actor:
         return existing
     host = uri.split("/")[2]
     return await Actor.create(
-        uri=uri, type="Person", username=uri.rstrip("/").rsplit("/", 1)[-1][:60], domain=host,
-        inbox_url=f"{uri}/inbox", key_id=f"{uri}#main-key", public_key_pem="unused",
-        followers_url=f"{uri}/followers", fetched_at=datetime.now(UTC), document={"id": uri},
+        uri=uri,
+        type="Person",
+        username=uri.rstrip("/").rsplit("/", 1)[-1][:60],
+        domain=host,
+        inbox_url=f"{uri}/inbox",
+        key_id=f"{uri}#main-key",
+        public_key_pem="unused",
+        followers_url=f"{uri}/followers",
+        fetched_at=datetime.now(UTC),
+        document={"id": uri},
     )
 
 
 @pytest.fixture
 async def services(settings) -> Services:
     svc = Services(settings)
-    svc.http = HttpClient(ClientSettings(user_agent="test", allow_private_addresses=False),
-                          resolver=NoDns())
+    svc.http = HttpClient(
+        ClientSettings(user_agent="test", allow_private_addresses=False), resolver=NoDns()
+    )
     await svc.http.start()
     from actors.accounts import ensure_instance_actor
 
@@ -79,8 +89,13 @@ async def _run(services: Services, relative: str) -> str:
     activity = parse_activity(doc)
     check_origin(activity, activity.actor)
     await _cache_actor(activity.actor)
-    row = await Activity.create(id=new_id(), uri=activity.id or relative, type=activity.type,
-                                actor_uri=activity.actor, document=doc)
+    row = await Activity.create(
+        id=new_id(),
+        uri=activity.id or relative,
+        type=activity.type,
+        actor_uri=activity.actor,
+        document=doc,
+    )
     try:
         await dispatch(services, row, activity)
     except (FederationError, FetchError) as exc:
@@ -89,8 +104,9 @@ async def _run(services: Services, relative: str) -> str:
     return "handled"
 
 
-@pytest.mark.parametrize("relative", [f for f in FILES if f not in UNPARSEABLE
-                                      and f not in CROSS_HOST_MODERATION])
+@pytest.mark.parametrize(
+    "relative", [f for f in FILES if f not in UNPARSEABLE and f not in CROSS_HOST_MODERATION]
+)
 async def test_real_payload_is_handled_or_refused_cleanly(app, services, relative: str) -> None:
     outcome = await _run(services, relative)
     assert outcome == "handled" or outcome.startswith("refused: ")
@@ -110,9 +126,14 @@ async def test_mastodon_note_from_a_followed_author_is_stored(app, services, set
 async def test_mastodon_like_of_a_local_post_is_counted(app, services, settings) -> None:
     doc = orjson.loads((ROOT / "mastodon/activities/like_page.json").read_bytes())
     member = await create_member(settings, "writer")
-    await Post.create(id=new_id(), uri=doc["object"] if isinstance(doc["object"], str)
-                      else doc["object"]["id"], actor=member, local=True, content="x",
-                      published=datetime.now(UTC))
+    await Post.create(
+        id=new_id(),
+        uri=doc["object"] if isinstance(doc["object"], str) else doc["object"]["id"],
+        actor=member,
+        local=True,
+        content="x",
+        published=datetime.now(UTC),
+    )
     assert await _run(services, "mastodon/activities/like_page.json") == "handled"
     assert await Like.all().count() == 1
 

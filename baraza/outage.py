@@ -1,0 +1,101 @@
+"""The database went away mid-request: answer 503 with Retry-After, not 500.
+
+A peer retries a 503 (Mastodon's delivery queue backs off and tries again for days) but
+gives up on many 4xx and treats a 500 as our bug; an app shows "try again later". Since an
+activity is stored before the 202 and nothing is stored on the way to an error, answering
+503 loses nothing: the same POST succeeds once the database is back, and the pool reconnects
+by itself, so no restart is needed.
+
+Only errors that mean "cannot reach the database" become 503. A tortoise `OperationalError`
+also wraps SQL and data errors, which are our bugs; those stay 500 so they are noticed
+rather than retried forever.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import socket
+import sqlite3
+
+from quart import Quart, Response
+from tortoise.exceptions import DBConnectionError, OperationalError
+
+from baraza.responses import error_response
+from federation.errors import ServiceUnavailable
+
+__all__ = ["DRIVER_ERRORS", "RETRY_AFTER_SECONDS", "install_outage_handlers", "is_outage"]
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+_SQLITE_OUTAGE_WORDS = ("locked", "unable to open", "disk i/o", "readonly database")
+_NETWORK_ERRNOS = frozenset(
+    {
+        errno.ECONNREFUSED,
+        errno.ECONNRESET,
+        errno.EHOSTUNREACH,
+        errno.ENETUNREACH,
+        errno.ETIMEDOUT,
+        errno.EPIPE,
+        errno.ECONNABORTED,
+    }
+)
+
+try:
+    import asyncpg
+
+    _PG_OUTAGES: tuple[type[BaseException], ...] = (
+        asyncpg.exceptions.PostgresConnectionError,  # 08xxx: connection failure, closed
+        asyncpg.exceptions.OperatorInterventionError,  # 57xxx: admin shutdown, cannot connect
+        asyncpg.exceptions.InsufficientResourcesError,  # 53xxx: too many connections
+        asyncpg.exceptions.ObjectNotInPrerequisiteStateError,  # "not accepting connections"
+        asyncpg.exceptions.InterfaceError,  # client side: "connection is closed"
+    )
+    _PG_BASE: tuple[type[BaseException], ...] = (
+        asyncpg.exceptions.PostgresError,
+        asyncpg.exceptions.InterfaceError,
+        asyncpg.exceptions.InternalClientError,  # a pooled connection killed mid-operation
+    )
+except ImportError:  # an SQLite-only installation
+    _PG_OUTAGES = ()
+    _PG_BASE = ()
+
+DRIVER_ERRORS = _PG_BASE
+"""Raw driver errors tortoise lets through; background loops retry on them instead of dying."""
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether `error`, or anything it was raised from, means the database is unreachable."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBConnectionError | ConnectionError | TimeoutError):
+            return True
+        if _PG_OUTAGES and isinstance(current, _PG_OUTAGES):
+            return True
+        if isinstance(current, sqlite3.OperationalError):
+            return any(word in str(current).lower() for word in _SQLITE_OUTAGE_WORDS)
+        if isinstance(current, socket.gaierror) or (
+            isinstance(current, OSError) and current.errno in _NETWORK_ERRNOS
+        ):
+            return True  # a missing file is not an outage; a refused connection is
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def install_outage_handlers(app: Quart) -> None:
+    async def _database_error(error: Exception) -> Response:
+        if not is_outage(error):
+            log.error("database error", exc_info=error)
+            return error_response(500, "internal server error")
+        log.warning("database unreachable: %s", error)
+        return error_response(
+            ServiceUnavailable.status,
+            "database unavailable, retry later",
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    for kind in (DBConnectionError, OperationalError, OSError, *_PG_BASE):
+        app.register_error_handler(kind, _database_error)

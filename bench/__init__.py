@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): each prints a figure and its ratio to a baseline from the same run."""

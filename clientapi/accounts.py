@@ -1,0 +1,308 @@
+"""Accounts in the Mastodon API: the member's own profile, other accounts, and relationships.
+
+Every change that other servers must hear about (follow, unfollow, block, accepting a
+request) goes through `outbox.actions`, `outbox.blocks` or `outbox.replies`, never straight
+to the database, so the API and C2S publish the same activities.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from quart import Blueprint, Response, request
+
+from actors.accounts import is_space_member
+from baraza.language import validate_language, validate_languages
+from baraza.responses import json_response
+from baraza.services import services, settings
+from clientapi.account_entity import account, credential_account
+from clientapi.api_params import MAX_SERIAL_ID, body_params, flag, id_list, row_id, text
+from clientapi.auth import current_caller, require_member
+from clientapi.pagination import bounded, link_header, parse_page
+from clientapi.relationships import relationship, relationships
+from federation.errors import NotFound, Unprocessable
+from outbox import actions, blocks
+from outbox.replies import send_accept, send_reject
+from storage.models import Actor, Block, Follow, Mute
+from webfinger.resolve import parse_handle, resolve_handle
+
+blueprint = Blueprint("accounts", __name__)
+
+MAX_DISPLAY_NAME = 100
+MAX_NOTE = 5000
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+MAX_RELATIONSHIP_IDS = 80
+
+
+def note_html(note: str) -> str:
+    """A plain-text bio as the HTML Mastodon's `note` holds: escaped, paragraphs and breaks."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", note.strip()) if p.strip()]
+    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
+async def account_or_404(account_id: str) -> Actor:
+    number = row_id(account_id, MAX_SERIAL_ID)
+    if number is None:
+        raise NotFound("Record not found")
+    actor = await Actor.get_or_none(id=number, suspended_at=None)
+    if actor is None:
+        raise NotFound("Record not found")
+    return actor
+
+
+@blueprint.get("/api/v1/accounts/verify_credentials")
+async def verify_credentials() -> Response:
+    member = await require_member("read:accounts")
+    return json_response(await credential_account(member))
+
+
+@blueprint.route("/api/v1/accounts/update_credentials", methods=["PATCH", "POST"])
+async def update_credentials() -> Response:
+    member = await require_member("write:accounts")
+    params = await body_params()
+    changes: dict[str, Any] = {}
+    display_name = text(params, "display_name", max_length=MAX_DISPLAY_NAME)
+    if display_name is not None:
+        changes["display_name"] = display_name.strip()
+    note = text(params, "note", max_length=MAX_NOTE)
+    if note is not None:
+        changes["summary"] = note_html(note)
+    locked = flag(params, "locked")
+    if locked is not None:
+        changes["manually_approves_followers"] = locked
+    discoverable = flag(params, "discoverable")
+    if discoverable is not None:
+        changes["discoverable"] = discoverable
+    language = text(params, "source[language]", max_length=8)
+    if language is not None:
+        changes["language"] = validate_language(language) if language else None
+    for name in ("chosen_languages", "ui_language"):  # Baraza: filter and interface languages
+        value = params.get(f"{name}[]", params.get(name))
+        if value is not None:
+            codes = validate_languages(value)
+            changes[name] = codes if name == "chosen_languages" else (codes or [None])[0]
+    if changes:
+        for name, value in changes.items():
+            setattr(member, name, value)
+        await member.save(update_fields=list(changes))
+        from outbox.profile import publish_profile_update
+
+        await publish_profile_update(settings(), member)
+    return json_response(await credential_account(member))
+
+
+@blueprint.get("/api/v1/accounts/lookup")
+async def lookup() -> Response:
+    acct = (request.args.get("acct") or "").strip().removeprefix("@")
+    if not acct:
+        raise Unprocessable("acct is required")
+    name, _, domain = acct.partition("@")
+    host = settings().host
+    if not domain or domain.lower() == host:
+        actor = await Actor.get_or_none(local_username=name, local=True, suspended_at=None)
+    else:
+        actor = await Actor.get_or_none(
+            username=name, domain=domain.lower(), local=False, suspended_at=None
+        )
+    if actor is None or (actor.local and actor.type == "Application"):
+        raise NotFound("Record not found")
+    return json_response(await account(actor))
+
+
+@blueprint.get("/api/v1/accounts/relationships")
+async def relationships_view() -> Response:
+    member = await require_member("read:follows")
+    ids = id_list(request.args.getlist("id[]") + request.args.getlist("id"), "id")
+    if len(ids) > MAX_RELATIONSHIP_IDS:
+        raise Unprocessable(f"at most {MAX_RELATIONSHIP_IDS} ids")
+    found = {a.id: a for a in await Actor.filter(id__in=ids)}
+    return json_response(await relationships(member, [found[i] for i in ids if i in found]))
+
+
+@blueprint.get("/api/v1/accounts/search")
+async def search() -> Response:
+    member = await require_member("read:accounts")
+    query = (request.args.get("q") or "").strip().removeprefix("@")
+    if not query:
+        raise Unprocessable("q is required")
+    page = parse_page(request.args, default=40, maximum=80)
+    resolve = request.args.get("resolve", "").lower() in ("1", "true")
+    following = request.args.get("following", "").lower() in ("1", "true")
+    found: list[Actor] = []
+    if resolve and "@" in query:
+        try:
+            parse_handle(query)
+            found.append(await resolve_handle(query, services=services()))
+        except NotFound:
+            pass
+    name, _, domain = query.partition("@")
+    candidates = Actor.filter(username__istartswith=name, suspended_at=None).exclude(
+        type="Application"
+    )
+    if domain:
+        candidates = candidates.filter(domain__istartswith=domain)
+    if following:
+        followed = Follow.filter(follower=member, accepted=True).values_list("target_id", flat=True)
+        candidates = candidates.filter(id__in=list(await followed))
+    for actor in await candidates.order_by("-local", "username").limit(page.limit):
+        if all(actor.id != f.id for f in found):
+            found.append(actor)
+    visible = [
+        a
+        for a in found
+        if not (a.type == "Group" and a.private) or await is_space_member(a, member)
+    ]
+    return json_response([await account(a) for a in visible[: page.limit]])
+
+
+@blueprint.get("/api/v1/accounts/<account_id>")
+async def get_account(account_id: str) -> Response:
+    actor = await account_or_404(account_id)
+    if actor.local and actor.type == "Application":
+        raise NotFound("Record not found")
+    return json_response(await account(actor))
+
+
+async def _follow_page(query: Any, related: str, base_path: str) -> Response:
+    """Followers or following, paged by the follow row's id as Mastodon pages them."""
+    page = parse_page(request.args, default=40, maximum=80)
+    rows = await bounded(query.prefetch_related(related), page)
+    if page.ascending:
+        rows = list(reversed(rows))
+    body = [await account(getattr(r, related)) for r in rows]
+    response = json_response(body)
+    link = link_header(settings().url(base_path), request.args, [r.id for r in rows])
+    if link:
+        response.headers["Link"] = link
+    return response
+
+
+async def _listable(account_id: str) -> Actor:
+    """A private space's membership is its members' business, not the public's."""
+    actor = await account_or_404(account_id)
+    if actor.type == "Group" and actor.private:
+        caller = await current_caller()
+        viewer = caller.account if caller else None
+        if viewer is None or not await Follow.exists(follower=viewer, target=actor, accepted=True):
+            raise NotFound("Record not found")
+    return actor
+
+
+@blueprint.get("/api/v1/accounts/<account_id>/followers")
+async def followers(account_id: str) -> Response:
+    actor = await _listable(account_id)
+    query = Follow.filter(target=actor, accepted=True, follower__suspended_at=None)
+    return await _follow_page(query, "follower", f"/api/v1/accounts/{actor.id}/followers")
+
+
+@blueprint.get("/api/v1/accounts/<account_id>/following")
+async def following(account_id: str) -> Response:
+    actor = await _listable(account_id)
+    query = Follow.filter(follower=actor, accepted=True, target__suspended_at=None)
+    return await _follow_page(query, "target", f"/api/v1/accounts/{actor.id}/following")
+
+
+@blueprint.post("/api/v1/accounts/<account_id>/follow")
+async def follow(account_id: str) -> Response:
+    member = await require_member("write:follows")
+    target = await account_or_404(account_id)
+    if target.type == "Application":
+        raise Unprocessable("this account cannot be followed")
+    if await Block.exists(actor=target, target=member) or await Block.exists(
+        actor=member, target=target
+    ):
+        raise Unprocessable("you cannot follow an account you blocked or that blocked you")
+    await actions.follow(settings(), member, target)
+    return json_response(await relationship(member, target))
+
+
+@blueprint.post("/api/v1/accounts/<account_id>/unfollow")
+async def unfollow(account_id: str) -> Response:
+    member = await require_member("write:follows")
+    target = await account_or_404(account_id)
+    await actions.unfollow(settings(), member, target)
+    return json_response(await relationship(member, target))
+
+
+@blueprint.post("/api/v1/accounts/<account_id>/block")
+async def block(account_id: str) -> Response:
+    member = await require_member("write:blocks")
+    target = await account_or_404(account_id)
+    await blocks.block(settings(), member, target)
+    return json_response(await relationship(member, target))
+
+
+@blueprint.post("/api/v1/accounts/<account_id>/unblock")
+async def unblock(account_id: str) -> Response:
+    member = await require_member("write:blocks")
+    target = await account_or_404(account_id)
+    await blocks.unblock(settings(), member, target)
+    return json_response(await relationship(member, target))
+
+
+@blueprint.post("/api/v1/accounts/<account_id>/mute")
+async def mute(account_id: str) -> Response:
+    member = await require_member("write:mutes")
+    target = await account_or_404(account_id)
+    if target.id == member.id:
+        raise Unprocessable("you cannot mute yourself")
+    await Mute.get_or_create(actor=member, target=target)
+    return json_response(await relationship(member, target))
+
+
+@blueprint.post("/api/v1/accounts/<account_id>/unmute")
+async def unmute(account_id: str) -> Response:
+    member = await require_member("write:mutes")
+    target = await account_or_404(account_id)
+    await Mute.filter(actor=member, target=target).delete()
+    return json_response(await relationship(member, target))
+
+
+@blueprint.get("/api/v1/follow_requests")
+async def follow_requests() -> Response:
+    member = await require_member("read:follows")
+    query = Follow.filter(target=member, accepted=False, follower__suspended_at=None)
+    return await _follow_page(query, "follower", "/api/v1/follow_requests")
+
+
+async def _pending_request(member: Actor, account_id: str) -> tuple[Follow, Actor]:
+    requester = await account_or_404(account_id)
+    request_row = await Follow.get_or_none(follower=requester, target=member, accepted=False)
+    if request_row is None:
+        raise NotFound("no follow request from this account")
+    return request_row, requester
+
+
+def _follow_doc(request_row: Follow, requester: Actor, member: Actor) -> dict[str, Any]:
+    return {
+        "id": request_row.uri,
+        "type": "Follow",
+        "actor": requester.uri,
+        "object": member.uri,
+    }
+
+
+@blueprint.post("/api/v1/follow_requests/<account_id>/authorize")
+async def authorize_request(account_id: str) -> Response:
+    member = await require_member("write:follows")
+    request_row, requester = await _pending_request(member, account_id)
+    updated = await Follow.filter(id=request_row.id, accepted=False).update(accepted=True)
+    if updated and not requester.local and request_row.uri:
+        await send_accept(
+            settings(), member, requester, _follow_doc(request_row, requester, member)
+        )
+    return json_response(await relationship(member, requester))
+
+
+@blueprint.post("/api/v1/follow_requests/<account_id>/reject")
+async def reject_request(account_id: str) -> Response:
+    member = await require_member("write:follows")
+    request_row, requester = await _pending_request(member, account_id)
+    deleted = await Follow.filter(id=request_row.id, accepted=False).delete()
+    if deleted and not requester.local and request_row.uri:
+        await send_reject(
+            settings(), member, requester, _follow_doc(request_row, requester, member)
+        )
+    return json_response(await relationship(member, requester))

@@ -1,0 +1,318 @@
+"""Mastodon's admin API (`/api/v1/admin/...`) for admin tokens, and the public list of blocked
+domains (`/api/v1/instance/domain_blocks`).
+
+Every admin endpoint first asks `require_admin`: 401 without a valid token, 403 for a token
+of a member who is not an admin (or lacks the admin scope). Each change, and each opening of
+a single report, is written to the audit log under the admin's handle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from quart import Blueprint, Response
+
+from actors.documents import iso
+from baraza.responses import json_response
+from baraza.services import settings
+from clientapi.account_entity import account
+from clientapi.api_params import MAX_SERIAL_ID, row_id
+from clientapi.auth import require_admin
+from clientapi.request_params import Params, request_params
+from federation import reports as report_queue
+from federation.actor_moderation import suspend_actor, unsuspend_actor
+from federation.domain_blocks import (
+    BlockRequest,
+    DomainError,
+    allow_domain,
+    audit,
+    block_domain,
+    disallow_domain,
+    normalize_domain,
+    normalize_severity,
+    unblock_domain,
+    update_block,
+)
+from federation.errors import NotFound, Unprocessable
+from storage.models import Actor, DomainAllow, DomainBlock, Post, Report
+
+blueprint = Blueprint("clientapi_admin", __name__)
+ADMIN = "/api/v1/admin"
+
+
+def public_domain(domain: str) -> str:
+    """Mastodon's masking of an obfuscated block: the middle letters become `*`, dots stay."""
+    length = len(domain)
+    visible = length / 4
+    return "".join(
+        "*" if visible < i < length - visible and ch != "." else ch for i, ch in enumerate(domain)
+    )
+
+
+def digest(domain: str) -> str:
+    return hashlib.sha256(domain.encode()).hexdigest()
+
+
+def block_entity(row: DomainBlock) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "domain": row.domain,
+        "digest": digest(row.domain),
+        "created_at": iso(row.created_at),
+        "severity": row.severity,
+        "reject_media": row.reject_media,
+        "reject_reports": row.reject_reports,
+        "private_comment": row.private_comment or None,
+        "public_comment": row.public_comment or None,
+        "obfuscate": row.obfuscate,
+    }
+
+
+def allow_entity(row: DomainAllow) -> dict[str, Any]:
+    return {"id": str(row.id), "domain": row.domain, "created_at": iso(row.created_at)}
+
+
+async def admin_account(actor: Actor | None) -> dict[str, Any] | None:
+    if actor is None:
+        return None
+    return {
+        "id": str(actor.id),
+        "username": actor.username,
+        "domain": None if actor.local else actor.domain,
+        "created_at": iso(actor.created_at),
+        "email": "",
+        "ip": None,
+        "ips": [],
+        "locale": actor.language or "",
+        "invite_request": None,
+        "role": {"id": "3", "name": "Admin"} if actor.is_admin else None,
+        "confirmed": True,
+        "approved": True,
+        "disabled": False,
+        "silenced": False,
+        "suspended": actor.suspended_at is not None,
+        "account": await account(actor, with_counts=False),
+    }
+
+
+async def report_entity(report: Report) -> dict[str, Any]:
+    assigned_to = await report_queue.assignee(report)
+    assigned = await Actor.get_or_none(uri=assigned_to) if assigned_to else None
+    posts = await Post.filter(uri__in=report.status_uris) if report.status_uris else []
+    return {
+        "id": str(report.id),
+        "action_taken": report.resolved_at is not None,
+        "action_taken_at": iso(report.resolved_at),
+        "category": "other",
+        "comment": report.comment,
+        "forwarded": report.origin_domain is not None,
+        "created_at": iso(report.created_at),
+        "updated_at": iso(report.resolved_at or report.created_at),
+        "account": await admin_account(report.reporter),
+        "target_account": await admin_account(report.target),
+        "assigned_account": await admin_account(assigned),
+        "action_taken_by_account": None,
+        "statuses": [{"id": str(p.id), "uri": p.uri} for p in posts],
+        "rules": [],
+    }
+
+
+def _bool_fields(params: Params, row_defaults: dict[str, object]) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    for name in ("reject_media", "reject_reports", "obfuscate"):
+        if name in params:
+            changes[name] = params.flag(name)
+    for name in ("private_comment", "public_comment"):
+        if name in params:
+            changes[name] = params.text(name)[:2000]
+    if "severity" in params:
+        try:
+            severity, media = normalize_severity(params.text("severity"))
+        except DomainError as exc:
+            raise Unprocessable(str(exc)) from exc
+        changes["severity"] = severity
+        if media:
+            changes["reject_media"] = True
+    return {**row_defaults, **changes}
+
+
+async def _block_or_404(block_id: str) -> DomainBlock:
+    row = await DomainBlock.get_or_none(id=n) if (n := row_id(block_id, MAX_SERIAL_ID)) else None
+    if row is None:
+        raise NotFound("Record not found")
+    return row
+
+
+@blueprint.get(f"{ADMIN}/domain_blocks")
+async def list_domain_blocks() -> Response:
+    await require_admin("admin:read:domain_blocks")
+    rows = await DomainBlock.all().order_by("-id")
+    return json_response([block_entity(r) for r in rows])
+
+
+@blueprint.get(f"{ADMIN}/domain_blocks/<block_id>")
+async def get_domain_block(block_id: str) -> Response:
+    await require_admin("admin:read:domain_blocks")
+    return json_response(block_entity(await _block_or_404(block_id)))
+
+
+@blueprint.post(f"{ADMIN}/domain_blocks")
+async def create_domain_block() -> Response:
+    admin = await require_admin("admin:write:domain_blocks")
+    params = await request_params()
+    try:
+        domain = normalize_domain(params.text("domain"))
+    except DomainError as exc:
+        raise Unprocessable(str(exc)) from exc
+    if await DomainBlock.filter(domain=domain).exists():
+        raise Unprocessable(f"{domain} is already blocked; change it with PUT")
+    fields = _bool_fields(params, {"severity": "silence"})
+    row, _ = await block_domain(admin.acct, BlockRequest(domain=domain, **fields))  # type: ignore[arg-type]
+    return json_response(block_entity(row))
+
+
+@blueprint.put(f"{ADMIN}/domain_blocks/<block_id>")
+async def update_domain_block(block_id: str) -> Response:
+    admin = await require_admin("admin:write:domain_blocks")
+    row = await _block_or_404(block_id)
+    changes = _bool_fields(await request_params(), {})
+    row = await update_block(admin.acct, row, changes)
+    return json_response(block_entity(row))
+
+
+@blueprint.delete(f"{ADMIN}/domain_blocks/<block_id>")
+async def delete_domain_block(block_id: str) -> Response:
+    admin = await require_admin("admin:write:domain_blocks")
+    row = await _block_or_404(block_id)
+    await unblock_domain(admin.acct, row.domain)
+    return json_response({})
+
+
+async def _allow_or_404(allow_id: str) -> DomainAllow:
+    row = await DomainAllow.get_or_none(id=n) if (n := row_id(allow_id, MAX_SERIAL_ID)) else None
+    if row is None:
+        raise NotFound("Record not found")
+    return row
+
+
+@blueprint.get(f"{ADMIN}/domain_allows")
+async def list_domain_allows() -> Response:
+    await require_admin("admin:read:domain_allows")
+    return json_response([allow_entity(r) for r in await DomainAllow.all().order_by("-id")])
+
+
+@blueprint.get(f"{ADMIN}/domain_allows/<allow_id>")
+async def get_domain_allow(allow_id: str) -> Response:
+    await require_admin("admin:read:domain_allows")
+    return json_response(allow_entity(await _allow_or_404(allow_id)))
+
+
+@blueprint.post(f"{ADMIN}/domain_allows")
+async def create_domain_allow() -> Response:
+    admin = await require_admin("admin:write:domain_allows")
+    params = await request_params()
+    try:
+        row, _ = await allow_domain(admin.acct, params.text("domain"))
+    except DomainError as exc:
+        raise Unprocessable(str(exc)) from exc
+    return json_response(allow_entity(row))
+
+
+@blueprint.delete(f"{ADMIN}/domain_allows/<allow_id>")
+async def delete_domain_allow(allow_id: str) -> Response:
+    admin = await require_admin("admin:write:domain_allows")
+    row = await _allow_or_404(allow_id)
+    await disallow_domain(admin.acct, row.domain)
+    return json_response({})
+
+
+async def _report_or_404(report_id: str) -> Report:
+    if row_id(report_id, MAX_SERIAL_ID) is None:
+        raise NotFound("Record not found")
+    try:
+        return await report_queue.get_report(int(report_id))
+    except report_queue.ReportError as exc:
+        raise NotFound("Record not found") from exc
+
+
+@blueprint.get(f"{ADMIN}/reports")
+async def list_reports() -> Response:
+    await require_admin("admin:read:reports")
+    params = await request_params()
+    resolved = params.flag("resolved") if "resolved" in params else False
+    rows = await report_queue.list_reports(resolved=resolved)
+    return json_response([await report_entity(r) for r in rows])
+
+
+@blueprint.get(f"{ADMIN}/reports/<report_id>")
+async def get_report(report_id: str) -> Response:
+    admin = await require_admin("admin:read:reports")
+    report = await _report_or_404(report_id)
+    await audit(admin.acct, "report.view", f"report:{report.id}")
+    return json_response(await report_entity(report))
+
+
+@blueprint.post(f"{ADMIN}/reports/<report_id>/<action>")
+async def act_on_report(report_id: str, action: str) -> Response:
+    admin = await require_admin("admin:write:reports")
+    report = await _report_or_404(report_id)
+    if action == "assign_to_self":
+        await report_queue.assign(admin.acct, report, admin.uri)
+    elif action == "unassign":
+        await report_queue.assign(admin.acct, report, None)
+    elif action == "resolve":
+        await report_queue.resolve(admin.acct, report)
+    elif action == "reopen":
+        await report_queue.reopen(admin.acct, report)
+    else:
+        raise NotFound("Record not found")
+    return json_response(await report_entity(report))
+
+
+@blueprint.post(f"{ADMIN}/accounts/<account_id>/action")
+async def account_action(account_id: str) -> Response:
+    """`none` records a warning; `suspend` suspends instance-wide. Baraza has no per-account
+    silence or login disabling yet: those answer 422 rather than pretend."""
+    admin = await require_admin("admin:write:accounts")
+    target = await Actor.get_or_none(id=n) if (n := row_id(account_id, MAX_SERIAL_ID)) else None
+    if target is None or target.type == "Application":
+        raise NotFound("Record not found")
+    params = await request_params()
+    kind = params.text("type", "none")
+    reason = params.text("text")[:2000]
+    if kind == "suspend":
+        if target.id == admin.id:
+            raise Unprocessable("you cannot suspend yourself")
+        await suspend_actor(settings(), admin.acct, target, reason)
+    elif kind == "unsuspend":
+        await unsuspend_actor(admin.acct, target)
+    elif kind == "none":
+        await audit(admin.acct, "account.warn", target.uri, reason)
+    elif kind in ("disable", "silence", "sensitive"):
+        raise Unprocessable(f"account action {kind!r} is not supported; use suspend")
+    else:
+        raise Unprocessable(f"unknown action type {kind[:40]!r}")
+    report_id = params.text("report_id")
+    if report_id:
+        await report_queue.resolve(admin.acct, await _report_or_404(report_id), f"{kind}: {reason}")
+    return json_response({})
+
+
+@blueprint.get("/api/v1/instance/domain_blocks")
+async def public_domain_blocks() -> Response:
+    """Blocks with a user-facing effect, obfuscated ones masked; the digest lets a visitor who
+    knows a domain check whether it is blocked without the list naming it."""
+    rows = await DomainBlock.all().order_by("domain")
+    shown = [r for r in rows if r.severity in ("suspend", "silence") or r.reject_media]
+    return json_response(
+        [
+            {
+                "domain": public_domain(r.domain) if r.obfuscate else r.domain,
+                "digest": digest(r.domain),
+                "severity": "suspend" if r.severity == "suspend" else "silence",
+                "comment": r.public_comment or None,
+            }
+            for r in shown
+        ]
+    )

@@ -1,0 +1,102 @@
+"""`/api/v1/notifications`: list (filtered by type, paged), get one, dismiss, clear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quart import Blueprint, Response, request
+
+from actors.documents import iso
+from baraza.responses import json_response
+from clientapi.account_entity import account
+from clientapi.api_params import row_id
+from clientapi.auth import require_member
+from clientapi.notify import TYPES
+from clientapi.pagination import bounded, parse_page, select
+from clientapi.status_actions import paged
+from clientapi.status_entity import statuses
+from clientapi.viewing import visible_posts
+from federation.errors import NotFound, Unprocessable
+from storage.models import Actor, Notification
+
+blueprint = Blueprint("clientapi_notifications", __name__)
+
+
+def _types(name: str) -> list[str]:
+    values = [*request.args.getlist(name), *request.args.getlist(f"{name}[]")]
+    unknown = [v for v in values if v not in TYPES]
+    if unknown:
+        raise Unprocessable(f"unknown notification type {unknown[0][:40]!r}")
+    return values
+
+
+async def entities(rows: list[Notification], member: Actor) -> list[dict[str, Any]]:
+    """Notifications whose post the member may no longer see are left out, not emptied."""
+    posts = [r.post for r in rows if r.post is not None]
+    visible = {p.id: p for p in await visible_posts(posts, member)}
+    rendered = {int(s["id"]): s for s in await statuses(list(visible.values()), member)}
+    out = []
+    for row in rows:
+        if row.post_id is not None and row.post_id not in visible:
+            continue
+        out.append(
+            {
+                "id": str(row.id),
+                "type": row.type,
+                "created_at": iso(row.created_at),
+                "account": await account(row.account, with_counts=False),
+                "status": rendered.get(row.post_id) if row.post_id else None,
+            }
+        )
+    return out
+
+
+@blueprint.get("/api/v1/notifications")
+async def list_notifications() -> Response:
+    member = await require_member("read:notifications")
+    page = parse_page(request.args, maximum=80)
+    query = Notification.filter(recipient=member, dismissed=False)
+    wanted, excluded = _types("types"), _types("exclude_types")
+    if wanted:
+        query = query.filter(type__in=wanted)
+    if excluded:
+        query = query.exclude(type__in=excluded)
+    rows = await bounded(query, page).prefetch_related("account", "post")
+    rows = select(rows, page, key=lambda r: r.id)
+    return paged(await entities(rows, member), [r.id for r in rows])
+
+
+async def _own(member: Actor, notification_id: str) -> Notification:
+    row = None
+    if row_id(notification_id) is not None:
+        row = await Notification.get_or_none(
+            id=int(notification_id), recipient=member, dismissed=False
+        ).prefetch_related("account", "post")
+    if row is None:
+        raise NotFound("Record not found")
+    return row
+
+
+@blueprint.get("/api/v1/notifications/<notification_id>")
+async def get_notification(notification_id: str) -> Response:
+    member = await require_member("read:notifications")
+    shown = await entities([await _own(member, notification_id)], member)
+    if not shown:
+        raise NotFound("Record not found")
+    return json_response(shown[0])
+
+
+@blueprint.post("/api/v1/notifications/<notification_id>/dismiss")
+async def dismiss(notification_id: str) -> Response:
+    member = await require_member("write:notifications")
+    row = await _own(member, notification_id)
+    row.dismissed = True
+    await row.save(update_fields=["dismissed"])
+    return json_response({})
+
+
+@blueprint.post("/api/v1/notifications/clear")
+async def clear() -> Response:
+    member = await require_member("write:notifications")
+    await Notification.filter(recipient=member).update(dismissed=True)
+    return json_response({})

@@ -1,0 +1,69 @@
+"""Making notifications, from wherever the event happens (local actions and inbound handlers).
+
+One function decides whether a member hears about something: only local members, never
+about their own actions, never from an account they block or mute, and never about a post
+they may not see (a mention inside a private space they are not in tells them nothing).
+"""
+
+from __future__ import annotations
+
+from baraza.ids import new_id
+from clientapi import stream_bus
+from clientapi.viewing import may_view
+from storage.models import Actor, Block, Mute, Notification, Post
+
+TYPES = (
+    "mention",
+    "status",
+    "reblog",
+    "follow",
+    "follow_request",
+    "favourite",
+    "update",
+    "poll",
+)
+
+
+async def notify(
+    recipient: Actor, type: str, account: Actor, post: Post | None = None
+) -> Notification | None:
+    if type not in TYPES:
+        raise ValueError(f"unknown notification type {type!r}")
+    if not recipient.local or recipient.type != "Person" or recipient.id == account.id:
+        return None
+    if await Block.exists(actor=recipient, target=account) or await Mute.exists(
+        actor=recipient, target=account
+    ):
+        return None
+    if post is not None and not await may_view(post, recipient):
+        return None
+    if not account.local and not await _hears_from(recipient, account):
+        return None
+    notification = await Notification.create(
+        id=new_id(), recipient=recipient, type=type, account=account, post=post
+    )
+    stream_bus.publish(
+        stream_bus.BusEvent(
+            "notification", notification_id=notification.id, recipient_id=recipient.id
+        )
+    )
+    return notification
+
+
+async def _hears_from(recipient: Actor, account: Actor) -> bool:
+    """A silenced domain reaches a member only if the member follows the author (Mastodon)."""
+    from federation.policy import is_silenced, load_policy
+    from storage.models import Follow
+
+    if not is_silenced(await load_policy(), account.domain):
+        return True
+    return await Follow.exists(follower=recipient, target=account, accepted=True)
+
+
+async def notify_stored_post(post: Post, author: Actor) -> None:
+    """An inbound post: stream it, and tell each local member it mentions (if they may see it)."""
+    stream_bus.status_stored(post.id)
+    hrefs = [t.get("href") for t in post.tags if isinstance(t, dict) and t.get("type") == "Mention"]
+    if hrefs:
+        for member in await Actor.filter(uri__in=hrefs, local=True):
+            await notify(member, "mention", author, post)

@@ -1,0 +1,178 @@
+"""Posting a status from the client API: validate everything, then one `create_post`.
+
+Every check (text length, visibility, language, reply target, media ownership) runs before
+anything is written, so a 422 leaves no row behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from actors.accounts import local_actor
+from baraza.services import services
+from clientapi import stream_bus
+from clientapi.api_params import row_id
+from clientapi.compose import MentionLink, mentioned_handles, render, valid_language
+from clientapi.notify import notify
+from clientapi.request_params import Params
+from clientapi.viewing import visible_post
+from federation.errors import FederationError, NotFound, Unprocessable
+from outbox import actions
+from outbox.audience import VISIBILITIES
+from storage.models import Actor, MediaAttachment, Post
+
+MAX_CHARACTERS = 5000
+MAX_MEDIA = 4
+
+
+@dataclass
+class Draft:
+    text: str
+    visibility: str
+    spoiler_text: str
+    sensitive: bool
+    language: str | None
+    in_reply_to: Post | None
+    media: list[MediaAttachment]
+
+
+def _language(value: str) -> str | None:
+    if not value:
+        return None
+    if not valid_language(value):
+        raise Unprocessable(f"Validation failed: {value[:20]!r} is not an ISO 639-1 language")
+    return value.lower()
+
+
+async def read_draft(member: Actor, params: Params) -> Draft:
+    text = params.text("status")
+    media_ids = [str(m) for m in params.getlist("media_ids") if str(m)]
+    if not text.strip() and not media_ids:
+        raise Unprocessable("Validation failed: Text can't be blank")
+    if len(text) > MAX_CHARACTERS:
+        raise Unprocessable(f"Validation failed: Text is over {MAX_CHARACTERS} characters")
+    visibility = params.text("visibility") or "public"
+    if visibility not in VISIBILITIES:
+        raise Unprocessable(f"Validation failed: visibility must be one of {VISIBILITIES}")
+    reply_id = params.text("in_reply_to_id")
+    in_reply_to = await visible_post(reply_id, member) if reply_id else None
+    if len(media_ids) > MAX_MEDIA:
+        raise Unprocessable(f"Validation failed: at most {MAX_MEDIA} attachments")
+    media: list[MediaAttachment] = []
+    if media_ids:
+        if not all(row_id(m) is not None for m in media_ids):
+            raise Unprocessable("Validation failed: media_ids must be attachment ids")
+        rows = {
+            str(m.id): m
+            for m in await MediaAttachment.filter(
+                id__in=[int(m) for m in media_ids], owner=member, post_id=None
+            )
+        }
+        if len(rows) != len(set(media_ids)):
+            raise Unprocessable("Validation failed: unknown or already used media_ids")
+        media = [rows[m] for m in dict.fromkeys(media_ids)]
+    return Draft(
+        text=text,
+        visibility=visibility,
+        spoiler_text=params.text("spoiler_text")[:1000],
+        sensitive=params.flag("sensitive"),
+        language=_language(params.text("language")),
+        in_reply_to=in_reply_to,
+        media=media,
+    )
+
+
+async def resolve_mentions(handles: list[str]) -> dict[str, Actor]:
+    """Local names directly, remote handles through WebFinger; unknown ones stay plain text."""
+    from webfinger.resolve import resolve_handle
+
+    config = services().settings
+    found: dict[str, Actor] = {}
+    for handle in handles:
+        user, _, domain = handle.partition("@")
+        actor: Actor | None
+        if not domain or domain == config.host:
+            actor = await local_actor(user)
+        else:
+            try:
+                actor = await resolve_handle(handle, services=services())
+            except FederationError:
+                actor = None
+        if actor is not None and actor.suspended_at is None:
+            found[handle] = actor
+    return found
+
+
+def media_document(media: MediaAttachment, url: str) -> dict[str, Any]:
+    """How an attachment federates: `Image` for pictures, `Document` for everything else."""
+    kind = "Image" if media.content_type.startswith("image/") else "Document"
+    return {"type": kind, "mediaType": media.content_type, "url": url, "name": media.description}
+
+
+def version_of(post: Post, text: str) -> dict[str, Any]:
+    """One entry of `Post.edits`: what the status looked like, and the text it came from."""
+    from actors.documents import iso
+
+    return {
+        "content": post.content,
+        "spoiler_text": post.summary,
+        "sensitive": post.sensitive,
+        "language": post.language,
+        "text": text,
+        "created_at": iso(post.edited_at or post.published),
+    }
+
+
+async def compose_html(text: str) -> tuple[str, list[Actor], list[dict[str, Any]]]:
+    config = services().settings
+    actors = await resolve_mentions(mentioned_handles(text))
+    links = {
+        handle: MentionLink(url=a.url or a.uri, username=a.username) for handle, a in actors.items()
+    }
+    composed = render(text, links, config.base_url)
+    mentions = list({a.id: a for a in actors.values()}.values())
+    tags = [
+        {"type": "Hashtag", "href": f"{config.base_url}/tags/{t.lower()}", "name": f"#{t}"}
+        for t in composed.hashtags
+    ]
+    return composed.html, mentions, tags
+
+
+async def publish_status(member: Actor, draft: Draft) -> Post:
+    config = services().settings
+    content, mentions, tags = await compose_html(draft.text)
+    from clientapi.status_entity import media_url
+
+    post = await actions.create_post(
+        config,
+        member,
+        content,
+        visibility=draft.visibility,
+        mentions=mentions,
+        in_reply_to=draft.in_reply_to,
+        summary=draft.spoiler_text,
+        sensitive=draft.sensitive or bool(draft.spoiler_text),
+        language=draft.language,
+        tags=tags,
+        attachments=[media_document(m, media_url(m.sha256)) for m in draft.media],
+    )
+    if draft.media:
+        await MediaAttachment.filter(id__in=[m.id for m in draft.media]).update(post_id=post.id)
+    post.edits = [version_of(post, draft.text)]
+    await Post.filter(id=post.id).update(edits=post.edits)
+    for actor in mentions:
+        if actor.local:
+            await notify(actor, "mention", member, post)
+    stream_bus.status_stored(post.id)
+    return post
+
+
+async def source_text(post: Post) -> str:
+    if post.edits and isinstance(post.edits[-1], dict):
+        return str(post.edits[-1].get("text", ""))
+    return ""
+
+
+def not_found() -> NotFound:
+    return NotFound("Record not found")

@@ -1,0 +1,77 @@
+"""Mastodon's Relationship entity: what a member and other accounts are to each other.
+
+Read in a fixed number of queries for any number of accounts, since apps ask for a whole
+page of them at once (`/api/v1/accounts/relationships?id[]=...`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage.models import Actor, Block, Follow, Mute
+
+
+async def relationships(viewer: Actor, targets: list[Actor]) -> list[dict[str, Any]]:
+    ids = [t.id for t in targets]
+    outgoing = {
+        f.target_id: f.accepted for f in await Follow.filter(follower=viewer, target_id__in=ids)
+    }
+    incoming = {
+        f.follower_id: f.accepted for f in await Follow.filter(target=viewer, follower_id__in=ids)
+    }
+    blocking = set(
+        await Block.filter(actor=viewer, target_id__in=ids).values_list("target_id", flat=True)
+    )
+    blocked_by = set(
+        await Block.filter(target=viewer, actor_id__in=ids).values_list("actor_id", flat=True)
+    )
+    muting = set(
+        await Mute.filter(actor=viewer, target_id__in=ids).values_list("target_id", flat=True)
+    )
+    return [
+        relationship_entity(
+            target,
+            following=outgoing.get(target.id) is True,
+            requested=outgoing.get(target.id) is False,
+            followed_by=incoming.get(target.id) is True,
+            requested_by=incoming.get(target.id) is False,
+            blocking=target.id in blocking,
+            blocked_by=target.id in blocked_by,
+            muting=target.id in muting,
+        )
+        for target in targets
+    ]
+
+
+async def relationship(viewer: Actor, target: Actor) -> dict[str, Any]:
+    return (await relationships(viewer, [target]))[0]
+
+
+def relationship_entity(
+    target: Actor,
+    *,
+    following: bool,
+    requested: bool,
+    followed_by: bool,
+    requested_by: bool,
+    blocking: bool,
+    blocked_by: bool,
+    muting: bool,
+) -> dict[str, Any]:
+    return {
+        "id": str(target.id),
+        "following": following,
+        "showing_reblogs": following,
+        "notifying": False,
+        "languages": None,
+        "followed_by": followed_by,
+        "blocking": blocking,
+        "blocked_by": blocked_by,
+        "muting": muting,
+        "muting_notifications": muting,
+        "requested": requested,
+        "requested_by": requested_by,
+        "domain_blocking": False,
+        "endorsed": False,
+        "note": "",
+    }

@@ -1,0 +1,227 @@
+"""The client API for spaces (Mastodon has none; documented in docs/api.md).
+
+Membership, the space timeline, join requests and moderation. A private space answers 404 to
+anyone who is not one of its members, exactly as if it did not exist; the library and Talks
+endpoints are in `clientapi.space_library`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quart import Blueprint, Response, request
+
+from baraza.responses import json_response
+from baraza.services import settings
+from baraza.viewer import current_member
+from clientapi.account_entity import account
+from clientapi.api_params import row_id
+from clientapi.auth import Forbidden, require_member
+from clientapi.pagination import bounded, link_header, parse_page
+from clientapi.status_entity import statuses
+from clientapi.viewing import visible_posts
+from federation.errors import NotFound, Unprocessable
+from outbox import actions
+from outbox.library import may_read_space
+from outbox.replies import send_accept, send_reject
+from outbox.space_moderation import remove_member, remove_post, require_moderator, role_of
+from storage.models import Actor, Block, Follow, Post, SpaceRole
+
+blueprint = Blueprint("spaces_api", __name__)
+
+PREFIX = "/api/v1/spaces"
+
+
+def _number(value: str) -> int:
+    number = row_id(value)
+    if number is None:
+        raise NotFound("Record not found")
+    return number
+
+
+async def find_space(space_id: str, viewer: Actor | None, *, for_join: bool = False) -> Actor:
+    """The space if the viewer may know it exists; 404 otherwise, whatever the reason.
+
+    Joining is the one exception: a local member may ask to join a private space whose id
+    they were given, so the request can exist before the membership does.
+    """
+    space = await Actor.get_or_none(id=_number(space_id), local=True, type="Group")
+    if space is None or space.suspended_at is not None:
+        raise NotFound("Record not found")
+    if for_join and viewer is not None and viewer.local:
+        return space
+    if not await may_read_space(space, viewer):
+        raise NotFound("Record not found")
+    return space
+
+
+async def space_entity(space: Actor, viewer: Actor | None) -> dict[str, Any]:
+    """Mastodon's Account (`group: true`) plus what a space client needs to show."""
+    entity = await account(space)
+    membership = None
+    if viewer is not None:
+        follow = await Follow.get_or_none(follower=viewer, target=space)
+        if follow is not None:
+            membership = "member" if follow.accepted else "pending"
+    entity.update(
+        private=space.private,
+        posting_restricted_to_mods=space.posting_restricted_to_mods,
+        membership=membership,
+        role=await role_of(space, viewer),
+    )
+    return entity
+
+
+def _answer(doc: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return json_response(doc, status, headers=headers)
+
+
+@blueprint.get(PREFIX)
+async def my_spaces() -> Response:
+    member = await require_member("read")
+    follows = (
+        await Follow.filter(follower=member, target__type="Group", target__local=True)
+        .order_by("id")
+        .prefetch_related("target")
+    )
+    return _answer([await space_entity(f.target, member) for f in follows])
+
+
+@blueprint.get(f"{PREFIX}/<space_id>")
+async def show_space(space_id: str) -> Response:
+    viewer = await current_member()
+    return _answer(await space_entity(await find_space(space_id, viewer), viewer))
+
+
+@blueprint.get(f"{PREFIX}/<space_id>/timeline")
+async def space_timeline(space_id: str) -> Response:
+    viewer = await current_member()
+    space = await find_space(space_id, viewer)
+    page = parse_page(request.args)
+    rows = await bounded(Post.filter(space=space, deleted_at=None), page)
+    if page.ascending:
+        rows = list(reversed(rows))
+    posts = await visible_posts(rows, viewer)
+    link = link_header(settings().url(request.path), request.args, [p.id for p in posts])
+    return _answer(await statuses(posts, viewer), headers={"Link": link} if link else None)
+
+
+@blueprint.post(f"{PREFIX}/<space_id>/join")
+async def join(space_id: str) -> Response:
+    member = await require_member("write:follows")
+    space = await find_space(space_id, member, for_join=True)
+    if await Block.exists(actor=space, target=member):
+        raise Forbidden("you are banned from this space")
+    if space.private:
+        await Follow.get_or_create(follower=member, target=space, defaults={"accepted": False})
+    else:
+        await actions.follow(settings(), member, space)
+    return _answer(await space_entity(space, member))
+
+
+@blueprint.post(f"{PREFIX}/<space_id>/leave")
+async def leave(space_id: str) -> Response:
+    member = await require_member("write:follows")
+    space = await find_space(space_id, member, for_join=True)
+    if await role_of(space, member) == "owner":
+        raise Unprocessable("the owner cannot leave the space")
+    await Follow.filter(follower=member, target=space).delete()
+    await SpaceRole.filter(space=space, member=member).delete()
+    return _answer(await space_entity(space, member))
+
+
+async def _moderated_space(space_id: str, scope: str) -> tuple[Actor, Actor]:
+    member = await require_member(scope)
+    space = await find_space(space_id, member)
+    await require_moderator(space, member)
+    return space, member
+
+
+def _follow_doc(follow: Follow, space: Actor) -> dict[str, Any]:
+    return {"id": follow.uri, "type": "Follow", "actor": follow.follower.uri, "object": space.uri}
+
+
+@blueprint.get(f"{PREFIX}/<space_id>/requests")
+async def requests(space_id: str) -> Response:
+    space, _ = await _moderated_space(space_id, "read:follows")
+    pending = (
+        await Follow.filter(target=space, accepted=False)
+        .order_by("id")
+        .prefetch_related("follower")
+    )
+    return _answer([await account(f.follower) for f in pending])
+
+
+async def _pending(space: Actor, account_id: str) -> Follow:
+    follow = await Follow.get_or_none(
+        target=space, follower_id=_number(account_id), accepted=False
+    ).prefetch_related("follower")
+    if follow is None:
+        raise NotFound("Record not found")
+    return follow
+
+
+@blueprint.post(f"{PREFIX}/<space_id>/requests/<account_id>/approve")
+async def approve(space_id: str, account_id: str) -> Response:
+    space, _ = await _moderated_space(space_id, "write:follows")
+    follow = await _pending(space, account_id)
+    if space.private and not follow.follower.local:
+        raise Unprocessable("private spaces admit local members only")
+    follow.accepted = True
+    await follow.save(update_fields=["accepted"])
+    if not follow.follower.local:
+        await send_accept(settings(), space, follow.follower, _follow_doc(follow, space))
+    return _answer(await account(follow.follower))
+
+
+@blueprint.post(f"{PREFIX}/<space_id>/requests/<account_id>/reject")
+async def reject(space_id: str, account_id: str) -> Response:
+    space, _ = await _moderated_space(space_id, "write:follows")
+    follow = await _pending(space, account_id)
+    await follow.delete()
+    if not follow.follower.local:
+        await send_reject(settings(), space, follow.follower, _follow_doc(follow, space))
+    return _answer(await account(follow.follower))
+
+
+@blueprint.get(f"{PREFIX}/<space_id>/members")
+async def members(space_id: str) -> Response:
+    viewer = await current_member()
+    space = await find_space(space_id, viewer)
+    roles = dict(await SpaceRole.filter(space=space).values_list("member_id", "role"))
+    follows = (
+        await Follow.filter(target=space, accepted=True).order_by("id").prefetch_related("follower")
+    )
+    out = []
+    for follow in follows:
+        entity = await account(follow.follower, with_counts=False)
+        entity["role"] = roles.get(follow.follower.id)
+        out.append(entity)
+    return _answer(out)
+
+
+async def _member_of(account_id: str) -> Actor:
+    actor = await Actor.get_or_none(id=_number(account_id))
+    if actor is None:
+        raise NotFound("Record not found")
+    return actor
+
+
+@blueprint.post(f"{PREFIX}/<space_id>/members/<account_id>/<any(remove, ban):action>")
+async def moderate_member(space_id: str, account_id: str, action: str) -> Response:
+    moderator = await require_member("write")
+    space = await find_space(space_id, moderator)
+    target = await _member_of(account_id)
+    await remove_member(settings(), moderator, space, target, ban=action == "ban")
+    return _answer(await account(target))
+
+
+@blueprint.post(f"{PREFIX}/<space_id>/statuses/<status_id>/remove")
+async def remove_status(space_id: str, status_id: str) -> Response:
+    moderator = await require_member("write")
+    space = await find_space(space_id, moderator)
+    post = await Post.get_or_none(id=_number(status_id), space=space)
+    if post is None:
+        raise NotFound("Record not found")
+    await remove_post(settings(), moderator, space, post)
+    return _answer({"id": str(post.id), "removed": True})

@@ -1,0 +1,172 @@
+"""`/api/v1/statuses`: post, read, delete, edit, and a status's context, history and source."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response, request
+
+from baraza.responses import json_response
+from baraza.services import settings
+from clientapi import stream_bus
+from clientapi.auth import Forbidden, current_caller, require, require_member
+from clientapi.boost_ids import find_boost
+from clientapi.posting import (
+    not_found,
+    publish_status,
+    read_draft,
+    source_text,
+)
+from clientapi.request_params import request_params
+from clientapi.status_entity import status, statuses
+from clientapi.viewing import may_view, visible_post, visible_posts
+from outbox import actions
+from storage.models import Actor, IdempotentRequest, Post
+
+blueprint = Blueprint("clientapi_statuses", __name__)
+
+CONTEXT_LIMIT = 60
+
+
+async def viewer() -> Actor | None:
+    caller = await current_caller()
+    return caller.account if caller else None
+
+
+@blueprint.post("/api/v1/statuses")
+async def create_status() -> Response:
+    member = await require_member("write:statuses")
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:128]
+    if key:
+        earlier = await IdempotentRequest.get_or_none(actor=member, key=key)
+        if earlier is not None:
+            post = await Post.get_or_none(id=earlier.post_id)
+            if post is not None:
+                return json_response(await status(post, member))
+    draft = await read_draft(member, await request_params())
+    post = await publish_status(member, draft)
+    if key:
+        await IdempotentRequest.get_or_create(actor=member, key=key, defaults={"post_id": post.id})
+    return json_response(await status(post, member))
+
+
+@blueprint.get("/api/v1/statuses/<status_id>")
+async def get_status(status_id: str) -> Response:
+    await require("read:statuses", user=False)
+    who = await viewer()
+    if status_id.isdigit():
+        post = await Post.get_or_none(id=int(status_id))
+        if post is not None:
+            if not await may_view(post, who):
+                raise not_found()
+            return json_response(await status(post, who))
+        boost = await find_boost(int(status_id))
+        if boost is not None and await may_view(boost.post, who):
+            return json_response(await status(boost, who))
+    raise not_found()
+
+
+@blueprint.delete("/api/v1/statuses/<status_id>")
+async def delete_status(status_id: str) -> Response:
+    member = await require_member("write:statuses")
+    post = await visible_post(status_id, member)
+    if post.actor_id != member.id:
+        raise Forbidden("This action is not allowed")
+    entity = await status(post, member)
+    entity["text"] = await source_text(post)
+    await actions.delete_post(settings(), member, post)
+    stream_bus.status_deleted(post.id)
+    return json_response(entity)
+
+
+@blueprint.put("/api/v1/statuses/<status_id>")
+async def edit_status(status_id: str) -> Response:
+    from clientapi.status_edit import edit_from_params
+
+    member = await require_member("write:statuses")
+    post = await visible_post(status_id, member)
+    if post.actor_id != member.id:
+        raise Forbidden("This action is not allowed")
+    post = await edit_from_params(member, post, await request_params())
+    stream_bus.publish(stream_bus.BusEvent("status.update", post_id=post.id))
+    return json_response(await status(post, member))
+
+
+@blueprint.get("/api/v1/statuses/<status_id>/source")
+async def get_source(status_id: str) -> Response:
+    member = await require_member("read:statuses")
+    post = await visible_post(status_id, member)
+    if post.actor_id != member.id:
+        raise not_found()
+    return json_response(
+        {"id": str(post.id), "text": await source_text(post), "spoiler_text": post.summary or ""}
+    )
+
+
+async def _ancestors(post: Post, who: Actor | None) -> list[Post]:
+    chain: list[Post] = []
+    seen = {post.id}
+    current = post
+    while current.in_reply_to_uri and len(chain) < CONTEXT_LIMIT:
+        parent = await Post.get_or_none(uri=current.in_reply_to_uri)
+        if parent is None or parent.id in seen:
+            break
+        seen.add(parent.id)
+        chain.append(parent)
+        current = parent
+    return list(reversed(await visible_posts(chain, who)))
+
+
+async def _descendants(post: Post, who: Actor | None) -> list[Post]:
+    found: list[Post] = []
+    frontier = [post.uri]
+    seen = {post.id}
+    while frontier and len(found) < CONTEXT_LIMIT:
+        replies = await Post.filter(in_reply_to_uri__in=frontier, deleted_at=None).order_by("id")
+        replies = [r for r in replies if r.id not in seen]
+        seen.update(r.id for r in replies)
+        found.extend(replies)
+        frontier = [r.uri for r in replies]
+    return await visible_posts(found[:CONTEXT_LIMIT], who)
+
+
+@blueprint.get("/api/v1/statuses/<status_id>/context")
+async def get_context(status_id: str) -> Response:
+    await require("read:statuses", user=False)
+    who = await viewer()
+    post = await visible_post(status_id, who)
+    return json_response(
+        {
+            "ancestors": await statuses(await _ancestors(post, who), who),
+            "descendants": await statuses(await _descendants(post, who), who),
+        }
+    )
+
+
+@blueprint.get("/api/v1/statuses/<status_id>/history")
+async def get_history(status_id: str) -> Response:
+    await require("read:statuses", user=False)
+    who = await viewer()
+    post = await visible_post(status_id, who)
+    entity = await status(post, who)
+    versions = [v for v in post.edits if isinstance(v, dict)] or [
+        {
+            "content": post.content,
+            "spoiler_text": post.summary,
+            "sensitive": post.sensitive,
+            "created_at": entity["created_at"],
+        }
+    ]
+    return json_response(
+        [
+            {
+                "content": v.get("content", ""),
+                "spoiler_text": v.get("spoiler_text") or "",
+                "sensitive": bool(v.get("sensitive")),
+                "created_at": v.get("created_at"),
+                "account": entity["account"],
+                "poll": None,
+                "media_attachments": entity["media_attachments"],
+                "emojis": [],
+            }
+            for v in versions
+        ]
+    )

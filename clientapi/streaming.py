@@ -1,0 +1,196 @@
+"""`/api/v1/streaming`: Mastodon's WebSocket streaming API (user, public, public:local, hashtag).
+
+Subscribers listen to `clientapi.stream_bus`, which carries ids only; each connection decides
+for its own viewer whether an event belongs to one of its streams and renders the status as
+that viewer sees it, so a post is streamed exactly where `may_see` would have shown it in a
+timeline: a private-space post never appears on a public stream, nor to a non-member.
+Which stream an event belongs to is a pure function (`matching_streams`), table-tested.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from quart import Blueprint, Response, websocket
+
+from clientapi import stream_bus
+from clientapi.auth import scope_satisfied
+from clientapi.notifications import entities
+from clientapi.status_entity import status
+from clientapi.tokens import bearer_token, find_token
+from clientapi.viewing import may_view
+from storage.models import Actor, Follow, Notification, Post
+
+log = logging.getLogger(__name__)
+
+blueprint = Blueprint("clientapi_streaming", __name__)
+
+STREAMS = ("user", "user:notification", "public", "public:local", "hashtag", "hashtag:local")
+
+
+@dataclass(frozen=True)
+class Subscription:
+    stream: str
+    tag: str = ""
+
+    def label(self) -> list[str]:
+        return [self.stream, self.tag] if self.stream.startswith("hashtag") else [self.stream]
+
+
+def parse_subscription(stream: str, tag: str = "") -> Subscription | None:
+    """Pure: the stream a client asked for, or None if it is not one we serve."""
+    if stream not in STREAMS:
+        return None
+    if stream.startswith("hashtag"):
+        tag = tag.strip().lstrip("#").lower()
+        return Subscription(stream, tag) if tag else None
+    return Subscription(stream)
+
+
+@dataclass(frozen=True)
+class PostFacts:
+    """What decides a post's streams; visibility to the viewer is checked separately."""
+
+    local: bool
+    visibility: str  # stored visibility: public | unlisted | followers | direct | space
+    tags: frozenset[str]  # lower-case hashtag names
+    in_home: bool  # authored by the viewer, or by an account or space the viewer follows
+
+
+def matching_streams(subs: frozenset[Subscription], facts: PostFacts) -> list[list[str]]:
+    """Pure: the labels of the subscribed streams an update goes to. Table-tested."""
+    out = []
+    for sub in sorted(subs, key=lambda s: (s.stream, s.tag)):
+        public = facts.visibility == "public"
+        if sub.stream == "user" and facts.in_home:
+            out.append(sub.label())
+        elif sub.stream == "public" and public:
+            out.append(sub.label())
+        elif sub.stream == "public:local" and public and facts.local:
+            out.append(sub.label())
+        elif sub.stream == "hashtag" and public and sub.tag in facts.tags:
+            out.append(sub.label())
+        elif sub.stream == "hashtag:local" and public and facts.local and sub.tag in facts.tags:
+            out.append(sub.label())
+    return out
+
+
+def event(labels: list[str], name: str, payload: Any) -> str:
+    """One message as Mastodon frames it: the payload is itself a JSON string (or an id)."""
+    body = payload if isinstance(payload, str) else orjson.dumps(payload).decode()
+    return orjson.dumps({"stream": labels, "event": name, "payload": body}).decode()
+
+
+async def _facts(post: Post, viewer: Actor) -> PostFacts:
+    tags = frozenset(
+        str(t.get("name") or "").lstrip("#").lower()
+        for t in post.tags
+        if isinstance(t, dict) and t.get("type") == "Hashtag"
+    )
+    targets = [post.actor_id] + ([post.space_id] if post.space_id else [])  # type: ignore[attr-defined]
+    in_home = post.actor_id == viewer.id or await Follow.exists(  # type: ignore[attr-defined]
+        follower=viewer, accepted=True, target_id__in=targets
+    )
+    return PostFacts(post.local, post.visibility, tags, in_home)
+
+
+async def render(
+    item: stream_bus.BusEvent, viewer: Actor, subs: frozenset[Subscription]
+) -> list[str]:
+    """The messages (zero or more) this connection sends for one bus event."""
+    if item.kind == "notification":
+        wanted = [s for s in subs if s.stream in ("user", "user:notification")]
+        if not wanted or item.recipient_id != viewer.id:
+            return []
+        rows = await Notification.filter(id=item.notification_id).prefetch_related(
+            "post", "account"
+        )
+        rendered = await entities(rows, viewer)
+        return [event(s.label(), "notification", rendered[0]) for s in wanted if rendered]
+    post = await Post.get_or_none(id=item.post_id) if item.post_id else None
+    if post is None or not await may_view(post, viewer):
+        return []
+    labels = matching_streams(subs, await _facts(post, viewer))
+    if not labels:
+        return []
+    if item.kind == "delete":
+        return [event(label, "delete", str(post.id)) for label in labels]
+    if post.deleted_at is not None:
+        return []
+    entity = await status(post, viewer)
+    name = "status.update" if item.kind == "status.update" else "update"
+    return [event(label, name, entity) for label in labels]
+
+
+def _offered_token() -> tuple[str | None, str | None]:
+    """The token from the query, the `Sec-WebSocket-Protocol` header, or `Authorization`."""
+    protocol = websocket.headers.get("Sec-WebSocket-Protocol", "").split(",")[0].strip() or None
+    token = websocket.args.get("access_token") or protocol
+    return token or bearer_token(websocket.headers.get("Authorization")), protocol
+
+
+@blueprint.get("/api/v1/streaming/health")
+async def health() -> Response:
+    return Response("OK", content_type="text/plain")
+
+
+@blueprint.websocket("/api/v1/streaming")
+async def stream() -> Response | None:
+    token, protocol = _offered_token()
+    row = await find_token(token) if token else None
+    viewer = row.account if row is not None else None
+    scopes = frozenset(row.scopes.split()) if row is not None else frozenset()
+    if (
+        viewer is None
+        or viewer.suspended_at is not None
+        or not scope_satisfied(scopes, "read:statuses")
+    ):
+        # Refused before the upgrade: an HTTP 401 answer, as Mastodon gives.
+        body = orjson.dumps({"error": "Error while validating access token"})
+        return Response(body, status=401, content_type="application/json")
+    subs: set[Subscription] = set()
+    first = parse_subscription(websocket.args.get("stream", ""), websocket.args.get("tag", ""))
+    if first is not None:
+        subs.add(first)
+    queue = stream_bus.subscribe()
+    await websocket.accept(subprotocol=protocol if protocol == token else None)
+    reader = asyncio.create_task(_read_commands(subs))
+    try:
+        while not reader.done():
+            getter = asyncio.create_task(queue.get())
+            done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
+            if getter not in done:
+                getter.cancel()
+                break
+            for message in await render(getter.result(), viewer, frozenset(subs)):
+                await websocket.send(message)
+    finally:
+        stream_bus.unsubscribe(queue)
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+    return None
+
+
+async def _read_commands(subs: set[Subscription]) -> None:
+    """`{"type": "subscribe"|"unsubscribe", "stream": ..., "tag": ...}`; junk is ignored."""
+    while True:
+        raw = await websocket.receive()
+        try:
+            message = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            continue
+        if not isinstance(message, dict):
+            continue
+        sub = parse_subscription(str(message.get("stream") or ""), str(message.get("tag") or ""))
+        if sub is None:
+            await websocket.send(orjson.dumps({"error": "Unknown stream type"}).decode())
+        elif message.get("type") == "subscribe":
+            subs.add(sub)
+        elif message.get("type") == "unsubscribe":
+            subs.discard(sub)

@@ -1,0 +1,146 @@
+"""`/api/v1/timelines`: home, public and tag, paged the way Mastodon pages them.
+
+Each timeline reads a few more candidates than the page holds, drops what the viewer must not
+get (muted or blocked authors, silenced domains on public timelines, anything `may_see`
+refuses), and pages what is left by status id; boosts carry their own time-ordered ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from quart import Blueprint, Response, request
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from clientapi.auth import require
+from clientapi.boost_ids import boost_status_id, window
+from clientapi.pagination import Page, bounded, parse_page, select
+from clientapi.status_actions import paged
+from clientapi.status_entity import statuses
+from clientapi.viewing import visible_posts
+from federation.policy import load_policy, matches_domain
+from storage.models import Actor, Announce, Block, Follow, Mute, Post
+
+blueprint = Blueprint("clientapi_timelines", __name__)
+
+OVERFETCH = 3
+
+Item = Post | Announce
+
+
+def item_key(item: Item) -> int:
+    if isinstance(item, Announce):
+        return boost_status_id(item.created_at, item.id)
+    return item.id
+
+
+async def hidden_accounts(viewer: Actor | None) -> set[int]:
+    """Accounts the viewer muted or blocked, and those who blocked the viewer."""
+    if viewer is None:
+        return set()
+    hidden = set(await Mute.filter(actor=viewer).values_list("target_id", flat=True))
+    hidden |= set(await Block.filter(actor=viewer).values_list("target_id", flat=True))
+    hidden |= set(await Block.filter(target=viewer).values_list("actor_id", flat=True))
+    return hidden
+
+
+async def posts_in_page(query: QuerySet, page: Page, viewer: Actor | None) -> list[Post]:
+    wider = replace(page, limit=page.limit * OVERFETCH)
+    return await visible_posts(await bounded(query.filter(deleted_at=None), wider), viewer)
+
+
+async def boosts_in_page(query: QuerySet, page: Page, viewer: Actor | None) -> list[Announce]:
+    """Boosts whose status ids fall in the page, newest (or with min_id, oldest) first."""
+    order = "created_at" if page.ascending else "-created_at"
+    rows = (
+        await query.filter(**window(page.lower, page.max_id), post__deleted_at=None)
+        .order_by(order)
+        .limit(page.limit * OVERFETCH)
+        .prefetch_related("post")
+    )
+    rows = [r for r in rows if page.admits(item_key(r))]
+    visible = {p.id for p in await visible_posts([r.post for r in rows], viewer)}
+    return [r for r in rows if r.post.id in visible]
+
+
+def without(items: list[Item], hidden: set[int]) -> list[Item]:
+    def shown(item: Item) -> bool:
+        if item.actor_id in hidden:
+            return False
+        return not (isinstance(item, Announce) and item.post.actor_id in hidden)
+
+    return [i for i in items if shown(i)]
+
+
+async def respond(items: list[Item], page: Page, viewer: Actor | None) -> Response:
+    chosen = select(items, page, key=item_key)
+    return paged(await statuses(chosen, viewer), [item_key(i) for i in chosen])
+
+
+@blueprint.get("/api/v1/timelines/home")
+async def home() -> Response:
+    caller = await require("read:statuses")
+    member = caller.account
+    assert member is not None
+    page = parse_page(request.args)
+    followed = await Follow.filter(follower=member, accepted=True).values_list(
+        "target_id", "target__type"
+    )
+    people = [member.id, *(t for t, kind in followed if kind != "Group")]
+    spaces = [t for t, kind in followed if kind == "Group"]
+    query = Post.filter(Q(actor_id__in=people) | Q(space_id__in=spaces or [0]))
+    items: list[Item] = list(await posts_in_page(query, page, member))
+    boosters = [p for p in people if p != member.id]
+    if boosters:
+        boosts = await boosts_in_page(Announce.filter(actor_id__in=boosters), page, member)
+        shown = {p.id for p in items}
+        items.extend(b for b in boosts if b.post.id not in shown)
+    return await respond(without(items, await hidden_accounts(member)), page, member)
+
+
+async def _public_items(query: QuerySet, page: Page, viewer: Actor | None) -> list[Item]:
+    policy = await load_policy()
+    query = query.filter(visibility="public").filter(Q(space_id=None) | Q(space__private=False))
+    if viewer is not None and viewer.chosen_languages:  # Mastodon: unlabelled posts still show
+        query = query.filter(Q(language__in=viewer.chosen_languages) | Q(language=None))
+    posts = await posts_in_page(query.prefetch_related("actor"), page, viewer)
+    posts = [
+        p for p in posts if p.actor.local or not matches_domain(p.actor.domain, policy.silenced)
+    ]
+    if request.args.get("only_media", "").lower() in ("1", "true"):
+        posts = [p for p in posts if p.attachments]
+    return without(list(posts), await hidden_accounts(viewer))
+
+
+@blueprint.get("/api/v1/timelines/public")
+async def public() -> Response:
+    caller = await require("read:statuses", user=False)
+    page = parse_page(request.args)
+    query = Post.all()
+    if request.args.get("local", "").lower() in ("1", "true"):
+        query = query.filter(local=True)
+    elif request.args.get("remote", "").lower() in ("1", "true"):
+        query = query.filter(local=False)
+    return await respond(await _public_items(query, page, caller.account), page, caller.account)
+
+
+@blueprint.get("/api/v1/timelines/tag/<hashtag>")
+async def tag(hashtag: str) -> Response:
+    caller = await require("read:statuses", user=False)
+    page = parse_page(request.args)
+    name = hashtag.lstrip("#").lower()
+    query = Post.filter(content__icontains=name)
+    if request.args.get("local", "").lower() in ("1", "true"):
+        query = query.filter(local=True)
+    items = [
+        p
+        for p in await _public_items(query, page, caller.account)
+        if any(
+            isinstance(t, dict)
+            and t.get("type") == "Hashtag"
+            and str(t.get("name", "")).lstrip("#").lower() == name
+            for t in p.tags
+        )
+    ]
+    return await respond(items, page, caller.account)

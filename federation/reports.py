@@ -1,0 +1,124 @@
+"""Reports: filing them (members), forwarding them (as a `Flag` from the instance actor), and
+the admin's queue (list, assign, resolve, reopen).
+
+The schema has no assignee column, so the assignee of a report is kept in `instance_settings`
+under `report_assignee:<id>`; every change is also in the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tortoise.transactions import in_transaction
+
+from actors.urls import INSTANCE_ACTOR_NAME
+from baraza.ids import new_id
+from baraza.settings import Settings
+from federation.domain_blocks import audit
+from storage.models import Actor, InstanceSetting, Post, Report
+from storage.settings_store import get_setting, set_setting
+
+
+class ReportError(ValueError):
+    """A report that cannot be filed or found."""
+
+
+def _assignee_key(report_id: int) -> str:
+    return f"report_assignee:{report_id}"
+
+
+async def list_reports(*, resolved: bool | None = False) -> list[Report]:
+    query = Report.all().prefetch_related("reporter", "target").order_by("-id")
+    if resolved is True:
+        query = query.filter(resolved_at__not_isnull=True)
+    elif resolved is False:
+        query = query.filter(resolved_at=None)
+    return await query
+
+
+async def get_report(report_id: int) -> Report:
+    report = await Report.get_or_none(id=report_id).prefetch_related("reporter", "target")
+    if report is None:
+        raise ReportError(f"no report {report_id}")
+    return report
+
+
+async def assignee(report: Report) -> str | None:
+    value = await get_setting(_assignee_key(report.id), "")
+    return value or None
+
+
+async def assign(who: str, report: Report, to: str | None) -> None:
+    async with in_transaction():
+        if to:
+            await set_setting(_assignee_key(report.id), to)
+            await audit(who, "report.assign", f"report:{report.id}", to)
+        else:
+            await InstanceSetting.filter(key=_assignee_key(report.id)).delete()
+            await audit(who, "report.unassign", f"report:{report.id}")
+
+
+async def resolve(who: str, report: Report, reason: str = "") -> None:
+    async with in_transaction():
+        report.resolved_at = datetime.now(UTC)
+        await report.save(update_fields=["resolved_at"])
+        await audit(who, "report.resolve", f"report:{report.id}", reason)
+
+
+async def reopen(who: str, report: Report) -> None:
+    async with in_transaction():
+        report.resolved_at = None
+        await report.save(update_fields=["resolved_at"])
+        await audit(who, "report.reopen", f"report:{report.id}")
+
+
+async def file_report(
+    settings: Settings,
+    reporter: Actor,
+    target: Actor,
+    *,
+    status_ids: list[int],
+    comment: str,
+    forward: bool,
+) -> Report:
+    """A member's report; with `forward`, the target's server gets an anonymous `Flag`.
+
+    The Flag comes from the instance actor, never the member, so the reported person's admins
+    learn what was reported but not who reported it (Mastodon's behaviour).
+    """
+    if target.id == reporter.id:
+        raise ReportError("you cannot report yourself")
+    posts = await Post.filter(id__in=status_ids, actor_id=target.id) if status_ids else []
+    if len(posts) != len(set(status_ids)):
+        raise ReportError("status_ids must be posts by the reported account")
+    report = await Report.create(
+        reporter=reporter,
+        target=target,
+        status_uris=[p.uri for p in posts],
+        comment=comment,
+    )
+    if forward and not target.local:
+        await forward_report(settings, report, target, [p.uri for p in posts])
+    return report
+
+
+async def forward_report(
+    settings: Settings, report: Report, target: Actor, status_uris: list[str]
+) -> None:
+    from outbox.documents import wrap_activity
+    from outbox.publish import publish
+
+    instance = await Actor.get_or_none(local_username=INSTANCE_ACTOR_NAME)
+    if instance is None:
+        raise ReportError("the instance actor is missing: run `baraza init`")
+    activity_id = new_id()
+    doc = wrap_activity(
+        settings.url(f"/reports/{report.id}/flag/{activity_id}"),
+        "Flag",
+        instance,
+        [target.uri, *status_uris],
+        to=[target.uri],
+        cc=[],
+        extra={"content": report.comment},
+    )
+    await publish(settings, instance, doc, [target], activity_id=activity_id)

@@ -1,0 +1,287 @@
+"""A space's document library: uploads checked, stored by content hash, versions kept.
+
+What a file *is* is decided from its bytes, never from the name or the client's word: a PDF
+renamed `.txt` is a PDF, and an executable renamed `.pdf` is refused. Only the types a legal
+or advocacy team actually exchanges are accepted. In a public space a new document is posted
+to the space with the file attached as a `Document`, so it federates through the space's
+relay; in a private space nothing leaves the instance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tortoise.transactions import in_transaction
+
+from baraza.ids import new_id
+from baraza.settings import Settings
+from federation.errors import NotFound, PayloadTooLarge, Refused, Unprocessable
+from storage.models import Actor, Block, Follow, LibraryDocument, LibraryVersion
+
+DEFAULT_MAX_BYTES = 40 * 1024 * 1024
+
+PDF = "application/pdf"
+PNG = "image/png"
+JPEG = "image/jpeg"
+ODT = "application/vnd.oasis.opendocument.text"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TXT = "text/plain"
+MARKDOWN = "text/markdown"
+CSV = "text/csv"
+
+TEXT_SUFFIXES = {
+    "": TXT,
+    ".txt": TXT,
+    ".text": TXT,
+    ".md": MARKDOWN,
+    ".markdown": MARKDOWN,
+    ".csv": CSV,
+}
+
+ALLOWED_TYPES = frozenset({PDF, PNG, JPEG, ODT, ODS, DOCX, XLSX, TXT, MARKDOWN, CSV})
+
+# The main part of an OOXML package names what the package is.
+_OOXML_MAIN_PARTS = {
+    b"wordprocessingml.document.main+xml": DOCX,
+    b"spreadsheetml.sheet.main+xml": XLSX,
+}
+
+
+def max_upload_bytes(env: dict[str, str] | None = None) -> int:
+    """`BARAZA_LIBRARY_MAX_BYTES`, read when asked so an operator's change needs no new code."""
+    raw = (os.environ if env is None else env).get("BARAZA_LIBRARY_MAX_BYTES", "")
+    try:
+        value = int(raw)
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+    return value if value > 0 else DEFAULT_MAX_BYTES
+
+
+def _sniff_zip(data: bytes) -> str | None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        if "mimetype" in names:
+            declared = archive.read("mimetype").strip().decode("ascii", "replace")
+            return declared if declared in (ODT, ODS) else None
+        if "[Content_Types].xml" in names:
+            types = archive.read("[Content_Types].xml")
+            for marker, kind in _OOXML_MAIN_PARTS.items():
+                if marker in types:
+                    return kind
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
+        return None
+    return None
+
+
+def _is_text(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def sniff(data: bytes, filename: str) -> str | None:
+    """The content type the bytes prove, or None when they are not on the allowlist.
+
+    Pure and table-tested. Text formats cannot be told apart by content, so for valid UTF-8
+    without NUL bytes the extension picks between Markdown, CSV and plain text.
+    """
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if data.startswith(b"PK\x03\x04"):
+        return _sniff_zip(data)
+    if data and _is_text(data):
+        # Text with another extension (.html, .svg, .js) is markup or code: not a document.
+        return TEXT_SUFFIXES.get(Path(filename).suffix.lower())
+    return None
+
+
+def blob_path(settings: Settings, sha256: str) -> Path:
+    return Path(settings.data_dir) / "library" / sha256
+
+
+def _write_blob(directory: Path, sha256: str, data: bytes) -> None:
+    """Atomic: a reader sees the whole file or none of it, even if we crash mid-write."""
+    directory.mkdir(parents=True, exist_ok=True)
+    final = directory / sha256
+    if final.exists():
+        return
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+async def store_blob(settings: Settings, data: bytes) -> str:
+    sha256 = hashlib.sha256(data).hexdigest()
+    await asyncio.to_thread(_write_blob, Path(settings.data_dir) / "library", sha256, data)
+    return sha256
+
+
+async def read_blob(settings: Settings, sha256: str) -> bytes:
+    path = blob_path(settings, sha256)
+    try:
+        return await asyncio.to_thread(path.read_bytes)
+    except FileNotFoundError as exc:
+        raise NotFound("the file of this document is missing") from exc
+
+
+async def may_read_space(space: Actor, viewer: Actor | None) -> bool:
+    """Public spaces are readable by anyone; private ones only by their local members."""
+    if space.suspended_at is not None:
+        return False
+    if not space.private:
+        return True
+    if viewer is None or not viewer.local:
+        return False
+    return await Follow.exists(follower=viewer, target=space, accepted=True)
+
+
+async def require_contributor(space: Actor, member: Actor) -> None:
+    """Only members add to a library; outsiders of a private space learn nothing (404)."""
+    if not await may_read_space(space, member):
+        raise NotFound("Record not found")
+    if await Block.exists(actor=space, target=member):
+        raise Refused("you are banned from this space")
+    if not await Follow.exists(follower=member, target=space, accepted=True):
+        raise Refused("only members of the space may add documents")
+
+
+def download_url(settings: Settings, space: Actor, document_id: int) -> str:
+    return settings.url(f"/api/v1/spaces/{space.id}/documents/{document_id}/download")
+
+
+@dataclass(frozen=True)
+class Upload:
+    data: bytes
+    filename: str
+    title: str = ""
+
+
+def checked_type(upload: Upload, limit: int) -> str:
+    """413 past the cap, 422 for a type off the allowlist; checked before anything is stored."""
+    if len(upload.data) > limit:
+        raise PayloadTooLarge(f"documents are limited to {limit} bytes")
+    if not upload.data:
+        raise Unprocessable("the file is empty")
+    kind = sniff(upload.data, upload.filename)
+    if kind is None or kind not in ALLOWED_TYPES:
+        raise Unprocessable(
+            "this file type is not accepted: pdf, odt, docx, xlsx, ods, png, jpeg, txt, md, csv"
+        )
+    return kind
+
+
+def _clean_filename(name: str) -> str:
+    base = Path(name.replace("\\", "/")).name.strip()
+    return (base or "document")[:255]
+
+
+async def add_document(
+    settings: Settings,
+    member: Actor,
+    space: Actor,
+    upload: Upload,
+    *,
+    document_id: int | None = None,
+) -> tuple[LibraryDocument, LibraryVersion]:
+    """A new document, or a new version of `document_id`; earlier versions stay downloadable."""
+    await require_contributor(space, member)
+    existing = None
+    if document_id is not None:
+        existing = await LibraryDocument.get_or_none(id=document_id, space=space, deleted_at=None)
+        if existing is None:
+            raise NotFound("Record not found")
+    kind = checked_type(upload, max_upload_bytes())
+    filename = _clean_filename(upload.filename)
+    sha256 = await store_blob(settings, upload.data)
+    async with in_transaction():
+        if existing is None:
+            doc_id = new_id()
+            document = await LibraryDocument.create(
+                id=doc_id,
+                uri=download_url(settings, space, doc_id).removesuffix("/download"),
+                space=space,
+                title=(upload.title.strip() or filename)[:255],
+                created_by=member,
+            )
+            number = 1
+        else:
+            document = await LibraryDocument.select_for_update().get(id=existing.id)
+            number = document.current_version + 1
+            document.current_version = number
+            await document.save(update_fields=["current_version"])
+        version = await LibraryVersion.create(
+            document=document,
+            version=number,
+            sha256=sha256,
+            size=len(upload.data),
+            content_type=kind,
+            filename=filename,
+            uploader=member,
+        )
+    if existing is None and not space.private:
+        await _announce_document(settings, member, space, document, version)
+    return document, version
+
+
+async def _announce_document(
+    settings: Settings,
+    member: Actor,
+    space: Actor,
+    document: LibraryDocument,
+    version: LibraryVersion,
+) -> None:
+    """The uploader's post in the public space, carrying the file as a `Document`."""
+    from html import escape
+
+    from outbox.actions import create_post
+
+    attachment = {
+        "type": "Document",
+        "url": download_url(settings, space, document.id),
+        "mediaType": version.content_type,
+        "name": version.filename,
+    }
+    post = await create_post(
+        settings,
+        member,
+        f"<p>{escape(document.title)}</p>",
+        visibility="public",
+        space=space,
+        attachments=[attachment],
+    )
+    document.post = post
+    await document.save(update_fields=["post_id"])
+
+
+async def find_version(document: LibraryDocument, number: int | None) -> LibraryVersion:
+    version = await LibraryVersion.get_or_none(
+        document=document, version=number if number is not None else document.current_version
+    )
+    if version is None:
+        raise NotFound("no such version")
+    return version
