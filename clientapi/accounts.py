@@ -8,6 +8,7 @@ to the database, so the API and C2S publish the same activities.
 from __future__ import annotations
 
 import html
+import logging
 import re
 from typing import Any
 
@@ -28,6 +29,7 @@ from outbox.replies import send_accept, send_reject
 from storage.models import Actor, Block, Follow, Mute
 from webfinger.resolve import parse_handle, resolve_handle
 
+log = logging.getLogger(__name__)
 blueprint = Blueprint("accounts", __name__)
 
 MAX_DISPLAY_NAME = 100
@@ -135,8 +137,9 @@ async def search() -> Response:
         try:
             parse_handle(query)
             found.append(await resolve_handle(query, services=services()))
-        except NotFound:
-            pass
+        except NotFound as exc:
+            # Not resolvable: the search still answers with the local matches below.
+            log.info("account search could not resolve %r: %s", query, exc.reason)
     name, _, domain = query.partition("@")
     candidates = Actor.filter(username__istartswith=name, suspended_at=None).exclude(
         type="Application"

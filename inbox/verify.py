@@ -40,6 +40,10 @@ def _check(
         verify_request(method, path, headers, key, body=body)
 
 
+def key_id_host_of(headers: Mapping[str, str]) -> str:
+    return key_id_host(signing_key_id(headers))
+
+
 async def verify_signed_request(
     services: Services,
     *,
