@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export BARAZA_DOMAIN ?= localhost:8000
 export BARAZA_SCHEME ?= http
 
-.PHONY: run test install lint bench migrations clean browsers
+.PHONY: run test install lint bench migrations clean browsers web
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,10 +18,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+run: install web
 	$(BIN)/baraza init
 	@echo "Serving http://$(BARAZA_DOMAIN) — add a member with: $(BIN)/baraza member add NAME"
 	$(BIN)/baraza serve --host 127.0.0.1 --port 8000
+
+# The browser editor's script (web/ -> baraza/static/build/): optional, skipped without npm.
+web:
+	@if command -v npm >/dev/null 2>&1; then cd web && npm ci --no-audit --no-fund && npm run build; \
+	else echo "npm not found: the browser editor is not built (pages say editing is unavailable)"; fi
 
 lint: install
 	$(BIN)/ruff check .
@@ -33,7 +38,7 @@ browsers:
 		|| (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)); } \
 		|| echo "chromium unavailable: the RTL screenshot test will be skipped"
 
-test: install lint browsers
+test: install lint browsers web
 	$(BIN)/python -m pytest
 
 bench: install

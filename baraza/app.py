@@ -98,6 +98,7 @@ async def shutdown(app: Quart) -> None:
 
 def _register_blueprints(app: Quart) -> None:
     from actors.routes import blueprint as actors_blueprint
+    from baraza.editor_page import blueprint as editor_page_blueprint
     from baraza.metrics import blueprint as metrics_blueprint
     from baraza.pages import blueprint as pages_blueprint
     from inbox.routes import blueprint as inbox_blueprint
@@ -113,6 +114,7 @@ def _register_blueprints(app: Quart) -> None:
         objects_blueprint,
         metrics_blueprint,
         c2s_blueprint,
+        editor_page_blueprint,
     ):
         app.register_blueprint(blueprint)
     from clientapi import register as register_client_api

@@ -190,3 +190,4 @@ def register_all(sub: Any) -> None:
     from baraza.commands_moderation import register_moderation
 
     register_moderation(sub)
+    __import__("baraza.commands_letter").commands_letter.register_letter(sub)  # the Letter

@@ -19,6 +19,8 @@ BLUEPRINT_MODULES += ["clientapi.spaces", "clientapi.space_library"]  # spaces (
 BLUEPRINT_MODULES += ["clientapi.translate"]  # translation (issue 7)
 BLUEPRINT_MODULES += ["clientapi.media", "clientapi.search", "clientapi.streaming"]  # issue 6
 BLUEPRINT_MODULES += ["clientapi.streaming_sse"]  # HTTP streaming for Mastodon.py
+BLUEPRINT_MODULES += ["clientapi.letter_feeds"]  # the Letter (issue 10)
+BLUEPRINT_MODULES += ["clientapi.live"]  # live co-editing (issue 10)
 
 
 def register(app: Quart) -> None:

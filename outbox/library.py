@@ -17,6 +17,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -245,7 +246,48 @@ async def add_document(
         )
     if existing is None and not space.private:
         await _announce_document(settings, member, space, document, version)
+    elif not space.private:
+        await _announce_new_version(settings, space, document, version)
     return document, version
+
+
+def document_object(
+    settings: Settings, space: Actor, document: LibraryDocument, version: LibraryVersion
+) -> dict[str, Any]:
+    """The library document as ActivityStreams sees it: a `Document` of its space."""
+    from actors.documents import iso
+
+    return {
+        "id": document.uri,
+        "type": "Document",
+        "attributedTo": space.uri,
+        "audience": space.uri,
+        "name": document.title,
+        "url": download_url(settings, space, document.id),
+        "mediaType": version.content_type,
+        "published": iso(document.created_at),
+        "updated": iso(version.created_at),
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "cc": [f"{space.uri}/followers"],
+    }
+
+
+async def _announce_new_version(
+    settings: Settings, space: Actor, document: LibraryDocument, version: LibraryVersion
+) -> None:
+    """A new version in a public space federates as an `Update` of its `Document`."""
+    from actors.urls import activity_url
+    from baraza.ids import new_id
+    from outbox.audience import remote_followers
+    from outbox.documents import wrap_activity
+    from outbox.publish import publish
+
+    activity_id = new_id()
+    obj = document_object(settings, space, document, version)
+    doc = wrap_activity(
+        activity_url(settings, activity_id), "Update", space, obj, to=obj["to"], cc=obj["cc"]
+    )
+    await publish(settings, space, doc, await remote_followers(space), activity_id=activity_id)
 
 
 async def _announce_document(

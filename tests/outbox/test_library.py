@@ -261,3 +261,27 @@ async def test_public_space_document_is_posted_as_document_attachment(
     # anyone may download from a public space
     path = attachment["url"].removeprefix("https://testserver.example")
     assert (await client.get(path)).status_code == 200
+
+
+async def test_new_version_in_public_space_federates_as_update_of_document(app, settings) -> None:
+    from actors.accounts import create_member, create_space
+    from outbox.library import Upload, add_document
+    from storage.models import Activity, Delivery, Follow
+    from tests.inbox.signed import remote_peer
+
+    owner = await create_member(settings, "librarian")
+    public = await create_space(settings, "reports", private=False, owner=owner)
+    private = await create_space(settings, "casework", private=True, owner=owner)
+    fan = await remote_peer(host="partner.example", name="ngo")
+    await Follow.create(follower=fan.actor, target=public, accepted=True)
+    for space in (public, private):
+        doc, _ = await add_document(settings, owner, space, Upload(b"draft one\n", "brief.txt"))
+        await add_document(
+            settings, owner, space, Upload(b"draft two\n", "brief.txt"), document_id=doc.id
+        )
+    updates = await Activity.filter(type="Update", actor_uri=public.uri)
+    assert len(updates) == 1
+    obj = updates[0].document["object"]
+    assert obj["type"] == "Document" and obj["attributedTo"] == public.uri
+    assert await Delivery.filter(activity=updates[0], host="partner.example").count() == 1
+    assert await Activity.filter(type="Update", actor_uri=private.uri).count() == 0

@@ -1,0 +1,104 @@
+"""The y-websocket framing, decoded strictly so a malformed frame is refused whole.
+
+Every frame is a varint message type, then for sync (0) a varint sub-type and a
+length-prefixed payload, for awareness (1) a length-prefixed payload. Baraza adds one type of
+its own, `SAVE` (100, no payload), asking for a library version now. Parsing is pure and
+refuses trailing bytes or truncation, so nothing half-read ever reaches the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MESSAGE_SYNC = 0
+MESSAGE_AWARENESS = 1
+MESSAGE_SAVE = 100
+
+SYNC_STEP1 = 0
+SYNC_STEP2 = 1
+SYNC_UPDATE = 2
+
+# lib0 varints carry at most 53 bits (JavaScript's safe integers).
+_MAX_VARINT_BITS = 53
+
+
+class MalformedMessage(ValueError):
+    """The frame does not follow the protocol; the connection that sent it is closed."""
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: int
+    sub: int | None
+    payload: bytes
+
+
+def write_var_uint(value: int) -> bytes:
+    if value < 0:
+        raise ValueError("varints are unsigned")
+    out = bytearray()
+    while value > 0x7F:
+        out.append(0x80 | (value & 0x7F))
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def read_var_uint(data: bytes, pos: int) -> tuple[int, int]:
+    value = 0
+    shift = 0
+    while True:
+        if pos >= len(data):
+            raise MalformedMessage("truncated varint")
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, pos
+        shift += 7
+        if shift >= _MAX_VARINT_BITS:
+            raise MalformedMessage("varint too long")
+
+
+def write_var_bytes(payload: bytes) -> bytes:
+    return write_var_uint(len(payload)) + payload
+
+
+def read_var_bytes(data: bytes, pos: int) -> tuple[bytes, int]:
+    length, pos = read_var_uint(data, pos)
+    end = pos + length
+    if end > len(data):
+        raise MalformedMessage("payload longer than the frame")
+    return data[pos:end], end
+
+
+def parse_message(data: bytes) -> Message:
+    """One whole frame, or MalformedMessage: unknown types and trailing bytes are refused."""
+    kind, pos = read_var_uint(data, 0)
+    sub: int | None = None
+    if kind == MESSAGE_SYNC:
+        sub, pos = read_var_uint(data, pos)
+        if sub not in (SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE):
+            raise MalformedMessage(f"unknown sync message {sub}")
+        payload, pos = read_var_bytes(data, pos)
+    elif kind == MESSAGE_AWARENESS:
+        payload, pos = read_var_bytes(data, pos)
+    elif kind == MESSAGE_SAVE:
+        payload = b""
+    else:
+        raise MalformedMessage(f"unknown message type {kind}")
+    if pos != len(data):
+        raise MalformedMessage("trailing bytes after the message")
+    return Message(kind=kind, sub=sub, payload=payload)
+
+
+def sync_message(sub: int, payload: bytes) -> bytes:
+    return write_var_uint(MESSAGE_SYNC) + write_var_uint(sub) + write_var_bytes(payload)
+
+
+def awareness_message(payload: bytes) -> bytes:
+    return write_var_uint(MESSAGE_AWARENESS) + write_var_bytes(payload)
+
+
+def save_message() -> bytes:
+    return write_var_uint(MESSAGE_SAVE)

@@ -1,0 +1,75 @@
+"""The live-editor page: served to anyone, naming nothing, with a policy that lets its script
+reach only this origin, and an honest notice when the instance was built without Node."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from baraza import editor_page
+
+EDIT = "/spaces/12/documents/34/edit"
+
+
+@pytest.fixture
+def bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    built = tmp_path / "editor.js"
+    built.write_text("/* built */")
+    monkeypatch.setattr(editor_page, "BUNDLE", built)
+    return built
+
+
+async def test_page_loads_the_script_under_a_page_specific_policy(client, bundle, db):
+    response = await client.get(EDIT, headers={"Accept": "text/html"})
+    html = await response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<script src="/static/build/editor.js" defer></script>' in html
+    assert 'data-live="/api/v1/spaces/12/documents/34/live"' in html
+    assert "<textarea" in html
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "connect-src 'self'" in policy
+    assert "unsafe" not in policy and policy.startswith("default-src 'none'")
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+async def test_global_policy_still_forbids_scripts_elsewhere(client, db):
+    response = await client.get("/", headers={"Accept": "text/html"})
+    assert "script-src" not in response.headers["Content-Security-Policy"]
+
+
+async def test_without_a_build_the_page_says_editing_is_unavailable(
+    client, tmp_path, monkeypatch, db
+):
+    monkeypatch.setattr(editor_page, "BUNDLE", tmp_path / "missing.js")
+    response = await client.get(EDIT, headers={"Accept": "text/html"})
+    html = await response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<script" not in html and "<textarea" not in html
+    assert "Editing in the browser is unavailable on this instance." in html
+
+
+async def test_arabic_page_is_right_to_left_and_translated(client, bundle, db):
+    response = await client.get(EDIT, headers={"Accept": "text/html", "Accept-Language": "ar"})
+    html = await response.get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "المحرر المباشر" in html and "جارٍ الاتصال…" in html
+
+
+@pytest.mark.parametrize("path", ["/spaces/x/documents/1/edit", "/spaces/1/documents/../edit"])
+async def test_ids_that_are_not_numbers_are_not_found(client, db, path):
+    response = await client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 404
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_textarea_binding_arithmetic() -> None:
+    """The diff and caret tables in `web/tests/textdiff.test.mjs`, run by Node."""
+    web = Path(__file__).resolve().parents[2] / "web"
+    ran = subprocess.run(
+        ["node", "--test", "tests/textdiff.test.mjs"], cwd=web, capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    assert "# fail 0" in ran.stdout and "# pass 0" not in ran.stdout
