@@ -18,6 +18,7 @@ BLUEPRINT_MODULES += ["clientapi.admin", "clientapi.reports"]  # moderation (iss
 BLUEPRINT_MODULES += ["clientapi.spaces", "clientapi.space_library"]  # spaces (issue 4)
 BLUEPRINT_MODULES += ["clientapi.translate"]  # translation (issue 7)
 BLUEPRINT_MODULES += ["clientapi.media", "clientapi.search", "clientapi.streaming"]  # issue 6
+BLUEPRINT_MODULES += ["clientapi.polls"]  # polls (issue 6)
 BLUEPRINT_MODULES += ["clientapi.streaming_sse"]  # HTTP streaming for Mastodon.py
 BLUEPRINT_MODULES += ["clientapi.letter_feeds"]  # the Letter (issue 10)
 BLUEPRINT_MODULES += ["clientapi.live"]  # live co-editing (issue 10)

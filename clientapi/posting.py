@@ -35,6 +35,7 @@ class Draft:
     language: str | None
     in_reply_to: Post | None
     media: list[MediaAttachment]
+    poll: dict[str, Any] | None = None
 
 
 def _language(value: str) -> str | None:
@@ -72,6 +73,11 @@ async def read_draft(member: Actor, params: Params) -> Draft:
         if len(rows) != len(set(media_ids)):
             raise Unprocessable("Validation failed: unknown or already used media_ids")
         media = [rows[m] for m in dict.fromkeys(media_ids)]
+    from clientapi.polls import read_poll
+
+    poll = read_poll(params)
+    if poll is not None and media:
+        raise Unprocessable("Validation failed: a status cannot have both media and a poll")
     return Draft(
         text=text,
         visibility=visibility,
@@ -80,6 +86,7 @@ async def read_draft(member: Actor, params: Params) -> Draft:
         language=_language(params.text("language")),
         in_reply_to=in_reply_to,
         media=media,
+        poll=poll,
     )
 
 
@@ -156,6 +163,7 @@ async def publish_status(member: Actor, draft: Draft) -> Post:
         language=draft.language,
         tags=tags,
         attachments=[media_document(m, media_url(m.sha256)) for m in draft.media],
+        **({"post_type": "Question", "poll": draft.poll} if draft.poll else {}),
     )
     if draft.media:
         await MediaAttachment.filter(id__in=[m.id for m in draft.media]).update(post_id=post.id)

@@ -16,6 +16,7 @@ from actors.documents import iso
 from baraza.services import settings
 from clientapi.account_entity import account
 from clientapi.boost_ids import boost_status_id
+from clientapi.polls import poll_entity
 from storage.models import Actor, Announce, Bookmark, Like, MediaAttachment, Post
 
 # Stored visibility -> Mastodon's: followers-only is `private`; a space post is not public.
@@ -201,7 +202,7 @@ def _post_entity(post: Post, data: PageData) -> dict[str, Any]:
         "reblogs_count": data.reblogs[post.id],
         "replies_count": data.replies[post.uri],
         "edited_at": iso(post.edited_at),
-        "poll": None,
+        "poll": poll_entity(post, data.viewer),
         "card": None,
         "application": None,
         "filtered": [],

@@ -15,6 +15,7 @@ from baraza.language import CANDIDATES, detect_language
 from baraza.sanitize import clean_html
 from federation.activities import ParsedObject, is_public, parse_object
 from outbox.visibility import visibility_from_addressing
+from outbox.votes import remote_poll
 from storage.models import Actor, Follow, Post
 
 POST_TYPES = {"Note", "Article", "Question", "Page", "Event", "Video", "Image", "Audio", "Document"}
@@ -90,6 +91,7 @@ def fields_from(obj: ParsedObject, author: Actor) -> dict[str, Any]:
         ],
         "url": obj.raw.get("url") if isinstance(obj.raw.get("url"), str) else None,
         "document": obj.raw,
+        "poll": remote_poll(obj.raw),
     }
 
 

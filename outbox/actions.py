@@ -78,6 +78,7 @@ async def create_post(
     post_type: str = "Note",
     name: str = "",
     document: dict[str, Any] | None = None,
+    poll: dict[str, Any] | None = None,
 ) -> Post:
     mentions = mentions or []
     if in_reply_to is not None and in_reply_to.space_id is not None and space is None:
@@ -123,6 +124,7 @@ async def create_post(
         tags=[*mention_tags, *(tags or [])],
         attachments=attachments or [],
         document=document,
+        poll=poll,
         published=datetime.now(UTC),
     )
     note = object_document(post, member, with_context=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from actors.documents import AS_CONTEXT, EXTENSION_TERMS, iso
@@ -39,6 +40,10 @@ def object_document(post: Post, author: Actor, *, with_context: bool = True) -> 
         doc["updated"] = iso(post.edited_at)
     if post.audience:
         doc["audience"] = post.audience
+    if isinstance(post.poll, dict):
+        from outbox.votes import question_fields
+
+        doc.update(question_fields(post.poll, datetime.now(UTC)))
     if post.local and post.type == "Event" and isinstance(post.document, dict):
         # A Talk's schedule and place, as Mobilizon publishes an Event.
         for key in EVENT_FIELDS:

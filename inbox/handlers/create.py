@@ -10,6 +10,13 @@ async def handle(ctx: Context) -> None:
     inner = ctx.inner()
     if inner is None:
         return  # Create by reference only: nothing trustworthy to store
+    from outbox.votes import is_vote, record_remote_vote
+
+    if is_vote(inner):
+        question = await ctx.post(inner["inReplyTo"])
+        if question is not None and question.local and question.poll is not None:
+            await record_remote_vote(question, ctx.actor, inner["name"])
+            return  # a vote is counted, never stored as a post
     post = await store_remote_post(inner, ctx.actor, ctx.settings.base_url)
     if post is not None:
         from clientapi.notify import notify_stored_post

@@ -35,5 +35,11 @@ async def handle(ctx: Context) -> None:
         "document",
     ):
         setattr(post, name, values[name])
+    fresh_poll = values.get("poll")
+    if fresh_poll and post.poll:
+        # New counts from the poll's home; who voted from here stays ours, so nobody votes twice.
+        fresh_poll["voters"] = post.poll.get("voters", [])
+        fresh_poll["votes"] = post.poll.get("votes", {})
+        post.poll = fresh_poll
     post.edited_at = datetime.now(UTC)
     await post.save()

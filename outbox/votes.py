@@ -1,0 +1,221 @@
+"""Polls: what a valid poll is, what a vote does to one, and how both federate.
+
+A poll lives in `Post.poll` as JSON (options with counts, who voted for what), so a vote is
+one row update under `select_for_update`: two voters at once cannot lose each other's vote.
+Votes travel as Mastodon sends them: a `Create` of a nameless-content `Note` whose `name` is
+the option title and whose `inReplyTo` is the `Question`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from actors.documents import iso
+from baraza.settings import Settings
+from federation.errors import Unprocessable
+from storage.models import Actor, Post
+
+MIN_OPTIONS = 2
+MAX_OPTIONS = 4
+MAX_OPTION_CHARS = 50
+MIN_EXPIRES = 300
+MAX_EXPIRES = 30 * 24 * 3600
+
+
+def new_poll(
+    options: list[str], expires_in: Any, multiple: bool, hide_totals: bool, now: datetime
+) -> dict[str, Any]:
+    """The stored poll for a new status, or 422 saying which rule it breaks."""
+    titles = [str(o).strip() for o in options]
+    if not MIN_OPTIONS <= len(titles) <= MAX_OPTIONS:
+        raise Unprocessable(
+            f"Validation failed: a poll needs {MIN_OPTIONS} to {MAX_OPTIONS} options"
+        )
+    if any(not t or len(t) > MAX_OPTION_CHARS for t in titles):
+        raise Unprocessable(
+            f"Validation failed: poll options must be 1 to {MAX_OPTION_CHARS} characters"
+        )
+    if len(set(titles)) != len(titles):
+        raise Unprocessable("Validation failed: poll options must be different")
+    try:
+        seconds = int(str(expires_in))
+    except ValueError as exc:
+        raise Unprocessable("Validation failed: poll expires_in must be a number") from exc
+    if not MIN_EXPIRES <= seconds <= MAX_EXPIRES:
+        raise Unprocessable(
+            f"Validation failed: poll expires_in must be {MIN_EXPIRES} to {MAX_EXPIRES} seconds"
+        )
+    return {
+        "options": [{"title": t, "votes": 0} for t in titles],
+        "multiple": multiple,
+        "hide_totals": hide_totals,
+        "expires_at": iso(now + timedelta(seconds=seconds)),
+        "voters": [],
+        "votes": {},
+    }
+
+
+def expired(poll: dict[str, Any], now: datetime) -> bool:
+    ends = poll.get("expires_at")
+    if not isinstance(ends, str):
+        return False
+    try:
+        return datetime.fromisoformat(ends.replace("Z", "+00:00")) <= now
+    except ValueError:
+        return False
+
+
+def with_vote(
+    poll: dict[str, Any], voter_uri: str, choices: list[Any], now: datetime
+) -> dict[str, Any]:
+    """`poll` after `voter_uri` chose `choices` (option indexes), or 422 when it may not."""
+    if expired(poll, now):
+        raise Unprocessable("Validation failed: The poll has already ended")
+    if voter_uri in poll.get("votes", {}):
+        raise Unprocessable("Validation failed: You have already voted on this poll")
+    try:
+        picked = [int(str(c)) for c in choices]
+    except ValueError as exc:
+        raise Unprocessable("Validation failed: choices must be option indexes") from exc
+    options = poll.get("options", [])
+    if not picked or any(not 0 <= c < len(options) for c in picked):
+        raise Unprocessable("Validation failed: choices must be option indexes")
+    if len(set(picked)) != len(picked) or (len(picked) > 1 and not poll.get("multiple")):
+        raise Unprocessable("Validation failed: this poll takes one choice")
+    updated = {**poll, "options": [dict(o) for o in options]}
+    for index in picked:
+        updated["options"][index]["votes"] = int(updated["options"][index].get("votes", 0)) + 1
+    updated["voters"] = [*poll.get("voters", []), voter_uri]
+    updated["votes"] = {**poll.get("votes", {}), voter_uri: picked}
+    return updated
+
+
+def question_fields(poll: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The `Question` properties of a poll post, as Mastodon publishes them."""
+    key = "anyOf" if poll.get("multiple") else "oneOf"
+    fields: dict[str, Any] = {
+        key: [
+            {
+                "type": "Note",
+                "name": o.get("title", ""),
+                "replies": {"type": "Collection", "totalItems": int(o.get("votes", 0))},
+            }
+            for o in poll.get("options", [])
+        ],
+        "endTime": poll.get("expires_at"),
+        "votersCount": voters_count(poll),
+    }
+    if expired(poll, now):
+        fields["closed"] = poll.get("expires_at")
+    return fields
+
+
+def voters_count(poll: dict[str, Any]) -> int:
+    return max(len(poll.get("voters", [])), int(poll.get("voters_count", 0) or 0))
+
+
+def remote_poll(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """A remote `Question`'s options and counts, kept so members here can see and vote."""
+    multiple = isinstance(doc.get("anyOf"), list)
+    raw = doc.get("anyOf") if multiple else doc.get("oneOf")
+    if doc.get("type") != "Question" or not isinstance(raw, list):
+        return None
+    options = []
+    for item in raw[:20]:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        replies = item.get("replies")
+        total = replies.get("totalItems") if isinstance(replies, dict) else 0
+        votes = total if isinstance(total, int) and total >= 0 else 0
+        options.append({"title": item["name"][:200], "votes": votes})
+    ends = doc.get("endTime") or doc.get("closed")
+    count = doc.get("votersCount")
+    return {
+        "options": options,
+        "multiple": multiple,
+        "hide_totals": False,
+        "expires_at": ends if isinstance(ends, str) else None,
+        "voters": [],
+        "votes": {},
+        "voters_count": count if isinstance(count, int) and count >= 0 else 0,
+    }
+
+
+def is_vote(obj: dict[str, Any]) -> bool:
+    """Mastodon's vote shape: a `Note` with a `name`, an `inReplyTo` and no content."""
+    return (
+        obj.get("type") == "Note"
+        and isinstance(obj.get("name"), str)
+        and isinstance(obj.get("inReplyTo"), str)
+        and not obj.get("content")
+    )
+
+
+async def vote(settings: Settings, member: Actor, post: Post, choices: list[Any]) -> Post:
+    """A local member's vote; on a remote poll, also sent to its author."""
+    if post.actor_id == member.id:
+        raise Unprocessable("Validation failed: You cannot vote on your own poll")
+    async with in_transaction() as conn:
+        row = await Post.select_for_update().using_db(conn).get(id=post.id)
+        if not isinstance(row.poll, dict):
+            raise Unprocessable("Validation failed: this status has no poll")
+        row.poll = with_vote(row.poll, member.uri, choices, datetime.now(UTC))
+        await row.save(using_db=conn, update_fields=["poll"])
+    if not row.local:
+        await _send_vote(settings, member, row)
+    return row
+
+
+async def _send_vote(settings: Settings, member: Actor, post: Post) -> None:
+    from actors.urls import activity_url
+    from baraza.ids import new_id
+    from outbox.documents import wrap_activity
+    from outbox.publish import publish
+
+    author = await Actor.get(id=post.actor_id)
+    assert isinstance(post.poll, dict)
+    for index in post.poll["votes"][member.uri]:
+        activity_id = new_id()
+        uri = activity_url(settings, activity_id)
+        note = {
+            "id": f"{uri}#vote",
+            "type": "Note",
+            "name": post.poll["options"][index]["title"],
+            "inReplyTo": post.uri,
+            "attributedTo": member.uri,
+            "to": [author.uri],
+        }
+        doc = wrap_activity(uri, "Create", member, note, to=[author.uri], cc=[])
+        await publish(settings, member, doc, [author], activity_id=activity_id)
+
+
+async def record_remote_vote(post: Post, voter: Actor, title: str) -> bool:
+    """Count a remote vote once; False (and nothing changed) when it does not count."""
+    async with in_transaction() as conn:
+        row = await Post.select_for_update().using_db(conn).get(id=post.id)
+        poll = row.poll
+        if not isinstance(poll, dict):
+            return False
+        titles = [o.get("title") for o in poll.get("options", [])]
+        if title not in titles:
+            return False
+        index = titles.index(title)
+        earlier = list(poll.get("votes", {}).get(voter.uri, []))
+        if index in earlier or (earlier and not poll.get("multiple")):
+            return False
+        if expired(poll, datetime.now(UTC)):
+            return False
+        options = [dict(o) for o in poll["options"]]
+        options[index]["votes"] = int(options[index].get("votes", 0)) + 1
+        voters = poll.get("voters", [])
+        row.poll = {
+            **poll,
+            "options": options,
+            "voters": voters if voter.uri in voters else [*voters, voter.uri],
+            "votes": {**poll.get("votes", {}), voter.uri: [*earlier, index]},
+        }
+        await row.save(using_db=conn, update_fields=["poll"])
+    return True
