@@ -17,7 +17,7 @@ from actors.documents import iso
 from baraza.responses import json_response
 from baraza.services import settings
 from clientapi.account_entity import account
-from clientapi.api_params import MAX_SERIAL_ID, row_id
+from clientapi.api_params import MAX_SERIAL_ID, id_or_404
 from clientapi.auth import require_admin
 from clientapi.request_params import Params, request_params
 from federation import reports as report_queue
@@ -138,7 +138,11 @@ def _bool_fields(params: Params, row_defaults: dict[str, object]) -> dict[str, o
 
 
 async def _block_or_404(block_id: str) -> DomainBlock:
-    row = await DomainBlock.get_or_none(id=n) if (n := row_id(block_id, MAX_SERIAL_ID)) else None
+    return await _row_or_404(DomainBlock, block_id)
+
+
+async def _row_or_404(model: type[Any], raw_id: str) -> Any:
+    row = await model.get_or_none(id=id_or_404(raw_id, MAX_SERIAL_ID))
     if row is None:
         raise NotFound("Record not found")
     return row
@@ -190,10 +194,7 @@ async def delete_domain_block(block_id: str) -> Response:
 
 
 async def _allow_or_404(allow_id: str) -> DomainAllow:
-    row = await DomainAllow.get_or_none(id=n) if (n := row_id(allow_id, MAX_SERIAL_ID)) else None
-    if row is None:
-        raise NotFound("Record not found")
-    return row
+    return await _row_or_404(DomainAllow, allow_id)
 
 
 @blueprint.get(f"{ADMIN}/domain_allows")
@@ -228,10 +229,9 @@ async def delete_domain_allow(allow_id: str) -> Response:
 
 
 async def _report_or_404(report_id: str) -> Report:
-    if row_id(report_id, MAX_SERIAL_ID) is None:
-        raise NotFound("Record not found")
+    number = id_or_404(report_id, MAX_SERIAL_ID)
     try:
-        return await report_queue.get_report(int(report_id))
+        return await report_queue.get_report(number)
     except report_queue.ReportError as exc:
         raise NotFound("Record not found") from exc
 
@@ -275,8 +275,8 @@ async def account_action(account_id: str) -> Response:
     """`none` records a warning; `suspend` suspends instance-wide. Baraza has no per-account
     silence or login disabling yet: those answer 422 rather than pretend."""
     admin = await require_admin("admin:write:accounts")
-    target = await Actor.get_or_none(id=n) if (n := row_id(account_id, MAX_SERIAL_ID)) else None
-    if target is None or target.type == "Application":
+    target = await _row_or_404(Actor, account_id)
+    if target.type == "Application":
         raise NotFound("Record not found")
     params = await request_params()
     kind = params.text("type", "none")

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from quart import request
 
-from federation.errors import Unprocessable
+from federation.errors import NotFound, Unprocessable
 
 MAX_ROW_ID = 2**63 - 1  # BIGINT ids (posts, media): a larger number overflows the driver
 MAX_SERIAL_ID = 2**31 - 1  # INTEGER ids (actors, reports): PostgreSQL refuses larger ones
@@ -86,6 +86,14 @@ def row_id(value: object, maximum: int = MAX_ROW_ID) -> int | None:
         return None
     number = int(value)
     return number if number <= maximum else None
+
+
+def id_or_404(value: object, maximum: int = MAX_ROW_ID, *, reason: str = "Record not found") -> int:
+    """`row_id` for path segments: an id no row can have is simply not found."""
+    number = row_id(value, maximum)
+    if number is None:
+        raise NotFound(reason)
+    return number
 
 
 def id_list(values: list[str], name: str) -> list[int]:

@@ -17,7 +17,7 @@ from baraza.services import settings
 from baraza.uploads import allow_large_bodies
 from baraza.viewer import current_member
 from clientapi.account_entity import account
-from clientapi.api_params import body_params, row_id
+from clientapi.api_params import body_params, id_or_404
 from clientapi.auth import require_member
 from clientapi.spaces import PREFIX, find_space
 from clientapi.status_entity import status
@@ -43,13 +43,6 @@ allow_large_bodies(
     lambda method, path: method == "POST" and bool(UPLOAD_PATH.fullmatch(path)),
     lambda: max_upload_bytes() + FORM_OVERHEAD,
 )
-
-
-def _number(value: str | None, what: str) -> int:
-    number = row_id(value)
-    if number is None:
-        raise NotFound(f"no such {what}")
-    return number
 
 
 async def _document_entity(doc: LibraryDocument, space: Actor, *, versions: bool) -> dict:
@@ -86,7 +79,7 @@ async def _document_entity(doc: LibraryDocument, space: Actor, *, versions: bool
 
 async def _document(space: Actor, doc_id: str) -> LibraryDocument:
     doc = await LibraryDocument.get_or_none(
-        id=_number(doc_id, "document"), space=space, deleted_at=None
+        id=id_or_404(doc_id, reason="no such document"), space=space, deleted_at=None
     )
     if doc is None:
         raise NotFound("Record not found")
@@ -117,7 +110,7 @@ async def upload_document(space_id: str) -> Response:
         member,
         space,
         Upload(data=data, filename=sent.filename or "document", title=form.get("title", "")),
-        document_id=_number(document_id, "document") if document_id else None,
+        document_id=id_or_404(document_id, reason="no such document") if document_id else None,
     )
     return json_response(await _document_entity(doc, space, versions=True), 200)
 
@@ -136,7 +129,7 @@ async def download_document(space_id: str, doc_id: str) -> Response:
     space = await find_space(space_id, viewer)
     doc = await _document(space, doc_id)
     raw = request.args.get("version")
-    version = await find_version(doc, _number(raw, "version") if raw else None)
+    version = await find_version(doc, id_or_404(raw, reason="no such version") if raw else None)
     body = await read_blob(settings(), version.sha256)
     safe_name = re.sub(r"[^A-Za-z0-9._ -]", "_", version.filename)
     response = Response(body, content_type=version.content_type)

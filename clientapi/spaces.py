@@ -15,7 +15,7 @@ from baraza.responses import json_response
 from baraza.services import settings
 from baraza.viewer import current_member
 from clientapi.account_entity import account
-from clientapi.api_params import row_id
+from clientapi.api_params import id_or_404
 from clientapi.auth import Forbidden, require_member
 from clientapi.pagination import bounded, link_header, parse_page
 from clientapi.status_entity import statuses
@@ -32,20 +32,13 @@ blueprint = Blueprint("spaces_api", __name__)
 PREFIX = "/api/v1/spaces"
 
 
-def _number(value: str) -> int:
-    number = row_id(value)
-    if number is None:
-        raise NotFound("Record not found")
-    return number
-
-
 async def find_space(space_id: str, viewer: Actor | None, *, for_join: bool = False) -> Actor:
     """The space if the viewer may know it exists; 404 otherwise, whatever the reason.
 
     Joining is the one exception: a local member may ask to join a private space whose id
     they were given, so the request can exist before the membership does.
     """
-    space = await Actor.get_or_none(id=_number(space_id), local=True, type="Group")
+    space = await Actor.get_or_none(id=id_or_404(space_id), local=True, type="Group")
     if space is None or space.suspended_at is not None:
         raise NotFound("Record not found")
     if for_join and viewer is not None and viewer.local:
@@ -154,7 +147,7 @@ async def requests(space_id: str) -> Response:
 
 async def _pending(space: Actor, account_id: str) -> Follow:
     follow = await Follow.get_or_none(
-        target=space, follower_id=_number(account_id), accepted=False
+        target=space, follower_id=id_or_404(account_id), accepted=False
     ).prefetch_related("follower")
     if follow is None:
         raise NotFound("Record not found")
@@ -201,7 +194,7 @@ async def members(space_id: str) -> Response:
 
 
 async def _member_of(account_id: str) -> Actor:
-    actor = await Actor.get_or_none(id=_number(account_id))
+    actor = await Actor.get_or_none(id=id_or_404(account_id))
     if actor is None:
         raise NotFound("Record not found")
     return actor
@@ -220,7 +213,7 @@ async def moderate_member(space_id: str, account_id: str, action: str) -> Respon
 async def remove_status(space_id: str, status_id: str) -> Response:
     moderator = await require_member("write")
     space = await find_space(space_id, moderator)
-    post = await Post.get_or_none(id=_number(status_id), space=space)
+    post = await Post.get_or_none(id=id_or_404(status_id), space=space)
     if post is None:
         raise NotFound("Record not found")
     await remove_post(settings(), moderator, space, post)

@@ -22,34 +22,29 @@ class Policy:
     reject_reports: frozenset[str] = frozenset()
 
 
-def _matches(host: str, domains: frozenset[str]) -> bool:
+def matches_domain(host: str, domains: frozenset[str]) -> bool:
     """`host` or any parent domain of it is listed (ports are ignored)."""
     name = host.lower().rsplit(":", 1)[0] if host.count(":") == 1 else host.lower()
     parts = name.split(".")
     return any(".".join(parts[i:]) in domains for i in range(len(parts)))
 
 
-def matches_domain(host: str, domains: frozenset[str]) -> bool:
-    """Public name of the subdomain-aware match, for callers outside this module."""
-    return _matches(host, domains)
-
-
 def is_silenced(policy: Policy, host: str) -> bool:
-    return _matches(host, policy.silenced)
+    return matches_domain(host, policy.silenced)
 
 
 def rejects_media(policy: Policy, host: str) -> bool:
-    return _matches(host, policy.reject_media)
+    return matches_domain(host, policy.reject_media)
 
 
 def rejects_reports(policy: Policy, host: str) -> bool:
-    return _matches(host, policy.reject_reports)
+    return matches_domain(host, policy.reject_reports)
 
 
 def is_refused(policy: Policy, host: str) -> bool:
-    if _matches(host, policy.suspended):
+    if matches_domain(host, policy.suspended):
         return True
-    return policy.allowlist_mode and not _matches(host, policy.allowed)
+    return policy.allowlist_mode and not matches_domain(host, policy.allowed)
 
 
 _POLICY_SQL = (
