@@ -15,7 +15,7 @@ from baraza.responses import json_response
 from baraza.services import settings
 from baraza.viewer import current_member
 from clientapi.account_entity import account
-from clientapi.api_params import id_or_404
+from clientapi.api_params import MAX_SERIAL_ID, id_or_404
 from clientapi.auth import Forbidden, require_member
 from clientapi.pagination import bounded, link_header, parse_page
 from clientapi.status_entity import statuses
@@ -38,7 +38,7 @@ async def find_space(space_id: str, viewer: Actor | None, *, for_join: bool = Fa
     Joining is the one exception: a local member may ask to join a private space whose id
     they were given, so the request can exist before the membership does.
     """
-    space = await Actor.get_or_none(id=id_or_404(space_id), local=True, type="Group")
+    space = await Actor.get_or_none(id=id_or_404(space_id, MAX_SERIAL_ID), local=True, type="Group")
     if space is None or space.suspended_at is not None:
         raise NotFound("Record not found")
     if for_join and viewer is not None and viewer.local:
@@ -147,7 +147,7 @@ async def requests(space_id: str) -> Response:
 
 async def _pending(space: Actor, account_id: str) -> Follow:
     follow = await Follow.get_or_none(
-        target=space, follower_id=id_or_404(account_id), accepted=False
+        target=space, follower_id=id_or_404(account_id, MAX_SERIAL_ID), accepted=False
     ).prefetch_related("follower")
     if follow is None:
         raise NotFound("Record not found")
@@ -194,7 +194,7 @@ async def members(space_id: str) -> Response:
 
 
 async def _member_of(account_id: str) -> Actor:
-    actor = await Actor.get_or_none(id=id_or_404(account_id))
+    actor = await Actor.get_or_none(id=id_or_404(account_id, MAX_SERIAL_ID))
     if actor is None:
         raise NotFound("Record not found")
     return actor

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from actors.accounts import create_member, create_space, join_space
 from clientapi.tokens import issue_token
 from outbox import actions
@@ -150,3 +152,28 @@ async def test_bad_talk_is_422(app, client, settings) -> None:
     )
     assert response.status_code == 422
     assert "error" in await response.get_json()
+
+
+@pytest.fixture
+async def any_engine_client(any_db, tmp_path):
+    from baraza.app import create_app
+    from tests.conftest import make_settings
+
+    settings = make_settings(any_db, tmp_path)
+    application = create_app(settings, manage_database=False)
+    async with application.test_app():
+        yield application.test_client(), settings
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/spaces/3000000000", "/api/v1/spaces/3000000000/members/3000000000/remove"]
+)
+async def test_actor_ids_beyond_the_column_are_404_on_every_engine(any_engine_client, path):
+    from actors.accounts import create_member
+    from clientapi.tokens import issue_token
+
+    client, settings = any_engine_client
+    token, _ = await issue_token(await create_member(settings, "bigid"), "read write")
+    headers = {"Authorization": f"Bearer {token}"}
+    method = client.post if path.endswith("remove") else client.get
+    assert (await method(path, headers=headers)).status_code == 404
