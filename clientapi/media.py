@@ -30,8 +30,8 @@ from clientapi.auth import current_caller, require_member
 from clientapi.media_types import SNIFF_BYTES, MediaKind, by_content_type, sniff
 from clientapi.request_params import request_params
 from clientapi.status_entity import attachment_entity
-from clientapi.viewing import visible_posts
 from federation.errors import NotFound, PayloadTooLarge, Unprocessable
+from outbox.viewing import visible_posts
 from storage.models import Actor, MediaAttachment, Post
 
 blueprint = Blueprint("clientapi_media", __name__)

@@ -11,12 +11,12 @@ from baraza.responses import json_response
 from clientapi.account_entity import account
 from clientapi.api_params import row_id
 from clientapi.auth import require_member
-from clientapi.notify import TYPES
 from clientapi.pagination import bounded, parse_page, select
 from clientapi.status_actions import paged
 from clientapi.status_entity import statuses
-from clientapi.viewing import visible_posts
 from federation.errors import NotFound, Unprocessable
+from outbox.surface import TYPES
+from outbox.viewing import visible_posts
 from storage.models import Actor, Notification
 
 blueprint = Blueprint("clientapi_notifications", __name__)

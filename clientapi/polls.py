@@ -14,8 +14,8 @@ from baraza.responses import json_response
 from baraza.services import services
 from clientapi.auth import current_caller, require, require_member
 from clientapi.request_params import Params, request_params
-from clientapi.viewing import visible_post
 from federation.errors import NotFound, Unprocessable
+from outbox.viewing import visible_post
 from outbox.votes import expired, new_poll, vote, voters_count
 from storage.models import Actor, Post
 

@@ -11,15 +11,14 @@ from typing import Any
 
 from actors.accounts import local_actor
 from baraza.services import services
-from clientapi import stream_bus
 from clientapi.api_params import row_id
 from clientapi.compose import MentionLink, mentioned_handles, render, valid_language
-from clientapi.notify import notify
 from clientapi.request_params import Params
-from clientapi.viewing import visible_post
 from federation.errors import FederationError, NotFound, Unprocessable
-from outbox import actions
+from outbox import actions, stream_bus
 from outbox.audience import VISIBILITIES
+from outbox.surface import notify
+from outbox.viewing import visible_post
 from storage.models import Actor, MediaAttachment, Post
 
 MAX_CHARACTERS = 5000

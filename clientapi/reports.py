@@ -12,9 +12,9 @@ from clientapi.account_entity import account
 from clientapi.api_params import MAX_SERIAL_ID, row_id
 from clientapi.auth import require_member
 from clientapi.request_params import request_params
-from clientapi.viewing import visible_post
 from federation.errors import NotFound, Unprocessable
 from federation.reports import ReportError, file_report
+from outbox.viewing import visible_post
 from storage.models import Actor
 
 blueprint = Blueprint("clientapi_reports", __name__)

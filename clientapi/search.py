@@ -1,7 +1,7 @@
 """`GET /api/v2/search`: accounts, statuses and hashtags, and `resolve=true` for remote ones.
 
 Search must not become a side door around visibility: statuses pass the same `may_see` as
-every timeline (through `clientapi.viewing`), private spaces are listed only to their members,
+every timeline (through `outbox.viewing`), private spaces are listed only to their members,
 and hashtags are gathered only from public and unlisted posts, so the name of a tag used
 inside a private space does not leak either. Resolving (WebFinger for `user@domain`, a signed
 fetch as the instance actor for URLs) is for signed-in members only, as in Mastodon.
@@ -22,8 +22,8 @@ from baraza.services import services, settings
 from clientapi.account_entity import account
 from clientapi.auth import require
 from clientapi.status_entity import statuses
-from clientapi.viewing import visible_posts
 from federation.errors import FederationError, Unprocessable
+from outbox.viewing import visible_posts
 from storage.models import Actor, Follow, Post
 
 log = logging.getLogger(__name__)

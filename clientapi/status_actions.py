@@ -12,12 +12,12 @@ from baraza.services import settings
 from clientapi.account_entity import account
 from clientapi.api_params import MAX_SERIAL_ID, row_id
 from clientapi.auth import require, require_member
-from clientapi.notify import notify
 from clientapi.pagination import bounded, link_header, parse_page, select
 from clientapi.status_entity import status, statuses
-from clientapi.viewing import visible_post, visible_posts
 from federation.errors import NotFound, Unprocessable
 from outbox import actions
+from outbox.surface import notify
+from outbox.viewing import visible_post, visible_posts
 from storage.models import Actor, Announce, Bookmark, Like, Post
 
 blueprint = Blueprint("clientapi_status_actions", __name__)

@@ -6,7 +6,6 @@ from quart import Blueprint, Response, request
 
 from baraza.responses import json_response
 from baraza.services import settings
-from clientapi import stream_bus
 from clientapi.auth import Forbidden, current_caller, require, require_member
 from clientapi.boost_ids import find_boost
 from clientapi.posting import (
@@ -17,8 +16,8 @@ from clientapi.posting import (
 )
 from clientapi.request_params import request_params
 from clientapi.status_entity import status, statuses
-from clientapi.viewing import may_view, visible_post, visible_posts
-from outbox import actions
+from outbox import actions, stream_bus
+from outbox.viewing import may_view, visible_post, visible_posts
 from storage.models import Actor, IdempotentRequest, Post
 
 blueprint = Blueprint("clientapi_statuses", __name__)

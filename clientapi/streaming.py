@@ -1,6 +1,6 @@
 """`/api/v1/streaming`: Mastodon's WebSocket streaming API (user, public, public:local, hashtag).
 
-Subscribers listen to `clientapi.stream_bus`, which carries ids only; each connection decides
+Subscribers listen to `outbox.stream_bus`, which carries ids only; each connection decides
 for its own viewer whether an event belongs to one of its streams and renders the status as
 that viewer sees it, so a post is streamed exactly where `may_see` would have shown it in a
 timeline: a private-space post never appears on a public stream, nor to a non-member.
@@ -18,12 +18,12 @@ from typing import Any
 import orjson
 from quart import Blueprint, Response, websocket
 
-from clientapi import stream_bus
 from clientapi.auth import scope_satisfied
 from clientapi.notifications import entities
 from clientapi.status_entity import status
 from clientapi.tokens import bearer_token, find_token
-from clientapi.viewing import may_view
+from outbox import stream_bus
+from outbox.viewing import may_view
 from storage.models import Actor, Follow, Notification, Post
 
 log = logging.getLogger(__name__)

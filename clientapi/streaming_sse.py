@@ -13,10 +13,10 @@ from collections.abc import AsyncIterator
 import orjson
 from quart import Blueprint, Response, request, stream_with_context
 
-from clientapi import stream_bus
 from clientapi.auth import require
 from clientapi.streaming import Subscription, parse_subscription, render
 from federation.errors import Unprocessable
+from outbox import stream_bus
 from storage.models import Actor
 
 blueprint = Blueprint("clientapi_streaming_sse", __name__)

@@ -18,8 +18,8 @@ from clientapi.boost_ids import boost_status_id, window
 from clientapi.pagination import Page, bounded, parse_page, select
 from clientapi.status_actions import paged
 from clientapi.status_entity import statuses
-from clientapi.viewing import visible_posts
 from federation.policy import load_policy, matches_domain
+from outbox.viewing import visible_posts
 from storage.models import Actor, Announce, Block, Follow, Mute, Post
 
 blueprint = Blueprint("clientapi_timelines", __name__)

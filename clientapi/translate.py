@@ -19,9 +19,9 @@ from baraza.responses import json_response
 from baraza.services import services, settings
 from clientapi.auth import require
 from clientapi.request_params import request_params
-from clientapi.viewing import visible_post
 from federation.client import FetchError
 from federation.errors import ServiceUnavailable, Unprocessable
+from outbox.viewing import visible_post
 from storage.models import Post, Translation
 
 blueprint = Blueprint("clientapi_translate", __name__)

@@ -102,7 +102,7 @@ async def edit_post(
 
 async def _notify_interacted(post: Post, author: Actor) -> None:
     """Mastodon tells those who boosted or favourited a post that it changed."""
-    from clientapi.notify import notify
+    from outbox.surface import notify
 
     actor_ids = set(await Like.filter(post=post).values_list("actor_id", flat=True))
     actor_ids |= set(await Announce.filter(post=post).values_list("actor_id", flat=True))

@@ -19,7 +19,7 @@ async def handle(ctx: Context) -> None:
             return  # a vote is counted, never stored as a post
     post = await store_remote_post(inner, ctx.actor, ctx.settings.base_url)
     if post is not None:
-        from clientapi.notify import notify_stored_post
+        from outbox.surface import notify_stored_post
 
         await notify_stored_post(post, ctx.actor)
     if post is not None and post.space_id is not None:

@@ -42,6 +42,6 @@ async def handle(ctx: Context) -> None:
     if follow.accepted:
         await send_accept(ctx.settings, target, ctx.actor, follow_doc)
     if created:
-        from clientapi.notify import notify
+        from outbox.surface import notify
 
         await notify(target, "follow" if follow.accepted else "follow_request", ctx.actor)

@@ -14,6 +14,6 @@ async def handle(ctx: Context) -> None:
         actor=ctx.actor, post=post, defaults={"uri": ctx.activity.id}
     )
     if created and post.local:
-        from clientapi.notify import notify
+        from outbox.surface import notify
 
         await notify(post.actor, "favourite", ctx.actor, post)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from clientapi.notify import notify
 from clientapi.tokens import issue_token
 from outbox.actions import create_post
+from outbox.surface import notify
 from storage.models import Notification
 from tests.clientapi.helpers import member_with_token
 

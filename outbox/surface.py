@@ -8,8 +8,8 @@ they may not see (a mention inside a private space they are not in tells them no
 from __future__ import annotations
 
 from baraza.ids import new_id
-from clientapi import stream_bus
-from clientapi.viewing import may_view
+from outbox import stream_bus
+from outbox.viewing import may_view
 from storage.models import Actor, Block, Mute, Notification, Post
 
 TYPES = (
