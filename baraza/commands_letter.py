@@ -29,7 +29,7 @@ def _since(value: str | None, now: datetime) -> datetime:
 
 async def cmd_letter_preview(settings: Settings, args: argparse.Namespace) -> int:
     from actors.accounts import require_member, require_space
-    from outbox.letter import NETWORK, build_digest, render_text
+    from spaces.letter import NETWORK, build_digest, render_text
 
     if bool(args.space) == bool(args.network):
         raise _cli_error("name a SPACE or give --network")
@@ -45,8 +45,8 @@ async def cmd_letter_preview(settings: Settings, args: argparse.Namespace) -> in
 
 
 async def cmd_letter_send(settings: Settings, args: argparse.Namespace) -> int:
-    from outbox.letter import month_bounds, previous_period
-    from outbox.letter_mail import send_due_letters, smtp_server
+    from spaces.letter import month_bounds, previous_period
+    from spaces.letter_mail import send_due_letters, smtp_server
 
     try:
         server = smtp_server(os.environ.get("BARAZA_SMTP_URL"))

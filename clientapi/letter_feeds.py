@@ -19,8 +19,8 @@ from baraza.services import settings
 from clientapi.auth import require_member
 from clientapi.spaces import find_space
 from federation.errors import BadRequest, NotFound
-from outbox.letter import Digest, build_digest
-from outbox.letter_tokens import (
+from spaces.letter import Digest, build_digest
+from spaces.letter_tokens import (
     feed_token_owner,
     issue_feed_token,
     letter_secret,

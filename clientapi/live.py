@@ -9,7 +9,7 @@ Durability: an update is applied, and the merged state written to `live_state`, 
 relayed to anyone, so every edit another peer has seen survives a crash. Storing the merged
 state (not a growing log of updates) is the compaction. Closing the last session, an explicit
 save (message type 100) or `POST .../save` writes a library version through
-`outbox.library.add_document`, with the members who sent updates as its co-authors.
+`spaces.library.add_document`, with the members who sent updates as its co-authors.
 
 Access is the space's own rule (`may_read_space`) plus membership, checked before the
 upgrade and again on every message and every few seconds: a removed member is cut off.
@@ -35,7 +35,9 @@ from clientapi.api_params import row_id
 from clientapi.auth import require_member, scope_satisfied
 from clientapi.spaces import PREFIX, find_space
 from clientapi.tokens import bearer_token, find_token
-from clientapi.yjs_protocol import (
+from federation.errors import FederationError, NotFound
+from spaces.library import TEXT_SUFFIXES, Upload, add_document, may_read_space, read_blob
+from spaces.yjs_protocol import (
     MESSAGE_AWARENESS,
     MESSAGE_SAVE,
     SYNC_STEP1,
@@ -46,8 +48,6 @@ from clientapi.yjs_protocol import (
     save_message,
     sync_message,
 )
-from federation.errors import FederationError, NotFound
-from outbox.library import TEXT_SUFFIXES, Upload, add_document, may_read_space, read_blob
 from storage.models import Actor, Block, Follow, LibraryDocument, LibraryVersion
 
 blueprint = Blueprint("live_api", __name__)

@@ -22,8 +22,7 @@ from clientapi.auth import require_member
 from clientapi.spaces import PREFIX, find_space
 from clientapi.status_entity import status
 from federation.errors import NotFound, Unprocessable
-from outbox.events import answer, find_talk, parse_talk, participant_counts, publish_talk
-from outbox.library import (
+from spaces.library import (
     Upload,
     add_document,
     download_url,
@@ -31,6 +30,7 @@ from outbox.library import (
     max_upload_bytes,
     read_blob,
 )
+from spaces.talks import answer, find_talk, parse_talk, participant_counts, publish_talk
 from storage.models import Actor, EventParticipation, LibraryDocument, LibraryVersion, Post
 
 blueprint = Blueprint("space_library_api", __name__)

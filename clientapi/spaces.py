@@ -21,10 +21,10 @@ from clientapi.pagination import bounded, link_header, parse_page
 from clientapi.status_entity import statuses
 from federation.errors import NotFound, Unprocessable
 from outbox import actions
-from outbox.library import may_read_space
 from outbox.replies import send_accept, send_reject
-from outbox.space_moderation import remove_member, remove_post, require_moderator, role_of
 from outbox.viewing import visible_posts
+from spaces.library import may_read_space
+from spaces.moderation import remove_member, remove_post, require_moderator, role_of
 from storage.models import Actor, Block, Follow, Post, SpaceRole
 
 blueprint = Blueprint("spaces_api", __name__)

@@ -139,7 +139,7 @@ async def create_post(
     )
     await publish(settings, member, doc, await recipients_for(post, member, mentions))
     if space is not None and not space.private and space.local:
-        from outbox.spaces import relay_to_space
+        from spaces.relay import relay_to_space
 
         await relay_to_space(settings, post)
     return post
@@ -170,7 +170,7 @@ async def delete_post(settings: Settings, member: Actor, post: Post) -> None:
     )
     await publish(settings, member, doc, recipients, activity_id=activity_id)
     if post.space_id:
-        from outbox.spaces import relay_activity_to_space
+        from spaces.relay import relay_activity_to_space
 
         await relay_activity_to_space(settings, post, doc)
 
@@ -199,7 +199,7 @@ async def like(settings: Settings, member: Actor, post: Post) -> Like:
         activity_id=activity_id,
     )
     if post.space_id:
-        from outbox.spaces import relay_activity_to_space
+        from spaces.relay import relay_activity_to_space
 
         await relay_activity_to_space(settings, post, doc)
     return record

@@ -93,7 +93,7 @@ async def edit_post(
         activity_id=activity_id,
     )
     if post.space_id:
-        from outbox.spaces import relay_activity_to_space
+        from spaces.relay import relay_activity_to_space
 
         await relay_activity_to_space(settings, post, doc)
     await _notify_interacted(post, member)

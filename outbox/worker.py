@@ -182,7 +182,7 @@ async def run_worker_forever(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     worker = DeliveryWorker(settings)
     await worker.start()
-    from outbox.letter_mail import run_letter_schedule
+    from spaces.letter_mail import run_letter_schedule
 
     letters = asyncio.create_task(run_letter_schedule(settings, stop))
     try:

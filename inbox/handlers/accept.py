@@ -23,7 +23,7 @@ async def _our_follow(ctx: Context) -> Follow | None:
 async def handle(ctx: Context) -> None:
     follow = await _our_follow(ctx)
     if follow is None:
-        from outbox.events import record_remote_answer
+        from spaces.talks import record_remote_answer
 
         await record_remote_answer(ctx.actor, ctx.activity.object_id, "Accept", ctx.activity.id)
         return

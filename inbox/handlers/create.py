@@ -23,6 +23,6 @@ async def handle(ctx: Context) -> None:
 
         await notify_stored_post(post, ctx.actor)
     if post is not None and post.space_id is not None:
-        from outbox.spaces import relay_to_space
+        from spaces.relay import relay_to_space
 
         await relay_to_space(ctx.settings, post)

@@ -11,6 +11,6 @@ async def handle(ctx: Context) -> None:
     if follow is not None:
         await follow.delete()
         return
-    from outbox.events import record_remote_answer
+    from spaces.talks import record_remote_answer
 
     await record_remote_answer(ctx.actor, ctx.activity.object_id, "Reject", ctx.activity.id)

@@ -6,7 +6,7 @@ from inbox.handlers.base import Context
 
 
 async def handle(ctx: Context) -> None:
-    from outbox.events import record_remote_answer
+    from spaces.talks import record_remote_answer
 
     await record_remote_answer(
         ctx.actor, ctx.activity.object_id, "TentativeAccept", ctx.activity.id

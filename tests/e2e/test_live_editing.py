@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 from pycrdt import Doc, Text
 
-from clientapi.yjs_protocol import (
+from spaces.yjs_protocol import (
     MESSAGE_SAVE,
     MESSAGE_SYNC,
     SYNC_STEP1,

@@ -12,8 +12,8 @@ import pytest
 
 from actors.accounts import create_member, create_space, join_space
 from clientapi.tokens import issue_token
-from outbox import library
-from outbox.library import sniff
+from spaces import library
+from spaces.library import sniff
 from storage.models import LibraryDocument, LibraryVersion, Post
 
 
@@ -265,7 +265,7 @@ async def test_public_space_document_is_posted_as_document_attachment(
 
 async def test_new_version_in_public_space_federates_as_update_of_document(app, settings) -> None:
     from actors.accounts import create_member, create_space
-    from outbox.library import Upload, add_document
+    from spaces.library import Upload, add_document
     from storage.models import Activity, Delivery, Follow
     from tests.inbox.signed import remote_peer
 

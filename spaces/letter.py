@@ -18,9 +18,9 @@ import nh3
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from baraza.i18n import N_, catalog, direction
-from outbox.library import may_read_space
 from outbox.reading import local_requester, space_is_private, subject_of
 from outbox.visibility import ANONYMOUS, may_see
+from spaces.library import may_read_space
 from storage.models import Actor, LibraryDocument, Post
 
 NETWORK = "network"

@@ -9,7 +9,7 @@ import pytest
 from actors.accounts import create_member, create_space, join_space
 from clientapi.tokens import issue_token
 from outbox import actions
-from outbox.letter import (
+from spaces.letter import (
     NETWORK,
     Digest,
     DigestPost,
@@ -19,8 +19,8 @@ from outbox.letter import (
     render_html,
     render_text,
 )
-from outbox.letter_mail import compose, smtp_server
-from outbox.letter_tokens import letter_secret, parse_feed_token, sign_member, verify_member
+from spaces.letter_mail import compose, smtp_server
+from spaces.letter_tokens import letter_secret, parse_feed_token, sign_member, verify_member
 from storage.models import Actor, LibraryDocument
 
 SECRET = b"k" * 32
@@ -220,7 +220,7 @@ async def test_feeds_and_unsubscribe(app, client, settings) -> None:
 async def test_worker_schedule_is_off_without_smtp(settings, monkeypatch) -> None:
     import asyncio
 
-    from outbox.letter_mail import run_letter_schedule
+    from spaces.letter_mail import run_letter_schedule
 
     monkeypatch.delenv("BARAZA_SMTP_URL", raising=False)
     stop = asyncio.Event()

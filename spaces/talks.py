@@ -19,8 +19,8 @@ from baraza.ids import new_id
 from baraza.settings import Settings
 from federation.errors import NotFound, Unprocessable
 from outbox.documents import wrap_activity
-from outbox.library import may_read_space
 from outbox.publish import publish
+from spaces.library import may_read_space
 from storage.models import Actor, EventParticipation, Follow, Post
 
 # Our stored state -> the activity that says it.

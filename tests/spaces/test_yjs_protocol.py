@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clientapi.yjs_protocol import (
+from spaces.yjs_protocol import (
     MESSAGE_AWARENESS,
     MESSAGE_SAVE,
     MESSAGE_SYNC,

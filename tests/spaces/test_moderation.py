@@ -7,7 +7,7 @@ import pytest
 from actors.accounts import add_moderator, create_member, create_space, join_space
 from federation.errors import Refused
 from outbox import actions
-from outbox.space_moderation import remove_member, remove_post
+from spaces.moderation import remove_member, remove_post
 from storage.models import Activity, Announce, Block, Delivery, Follow, Post
 from tests.inbox.signed import remote_peer
 

@@ -20,7 +20,7 @@ from tortoise.exceptions import BaseORMException, IntegrityError
 
 from baraza.i18n import pick_language
 from baraza.settings import Settings
-from outbox.letter import (
+from spaces.letter import (
     NETWORK,
     build_digest,
     month_bounds,
@@ -28,7 +28,7 @@ from outbox.letter import (
     render_text,
     subject_line,
 )
-from outbox.letter_tokens import unsubscribe_token
+from spaces.letter_tokens import unsubscribe_token
 from storage.models import Actor, Follow, LetterDelivery
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ async def run_letter_schedule(settings: Settings, stop: asyncio.Event) -> None:
     `send_due_letters` is idempotent (one `LetterDelivery` row per member, scope and period),
     so several workers running this at once, or a run after a crash, send nothing twice.
     """
-    from outbox.letter import previous_period
+    from spaces.letter import previous_period
 
     server = smtp_server(os.environ.get("BARAZA_SMTP_URL"))
     if server is None:

@@ -1,0 +1,1 @@
+"""Spaces: membership and roles, the library, Talks, co-editing rooms, the Letter (the core)."""
