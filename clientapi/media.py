@@ -1,9 +1,9 @@
 """Media uploads (`/api/v1/media`, `/api/v2/media`) and serving the files (`/media/<sha256>`).
 
-An upload's type is sniffed from its bytes (`clientapi.media_types`), never taken from the
+An upload's type is sniffed from its bytes (`storage.filetypes`), never taken from the
 client, and its size is capped per kind. Files are stored once per content hash under
-`data_dir/media/`, written to a temporary name and renamed into place, so a crash never leaves
-a half-written file under a real hash. A refused upload stores nothing: no file, no row.
+`data_dir/media/` by the one blob store (`storage.blobs`), so a crash never leaves a
+half-written file under a real hash. A refused upload stores nothing: no file, no row.
 
 Serving is access-controlled like the posts the files belong to: the uploader always, anyone
 else only when the file is attached to a post `outbox.visibility.may_see` lets them see — so a
@@ -13,11 +13,7 @@ picture posted in a private space never reaches a non-member, even by its URL.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
-import re
-import tempfile
-from pathlib import Path
 from typing import IO, Any
 
 from quart import Blueprint, Response, request
@@ -27,11 +23,12 @@ from baraza.responses import json_response
 from baraza.services import settings
 from baraza.uploads import allow_large_bodies
 from clientapi.auth import current_caller, require_member
-from clientapi.media_types import SNIFF_BYTES, MediaKind, by_content_type, sniff
 from clientapi.request_params import request_params
 from clientapi.status_entity import attachment_entity
 from federation.errors import NotFound, PayloadTooLarge, Unprocessable
 from outbox.viewing import visible_posts
+from storage.blobs import SHA256, BlobMissing, BlobStore
+from storage.filetypes import IMAGE_TYPES, MEDIA_TYPES, sniff
 from storage.models import Actor, MediaAttachment, Post
 
 blueprint = Blueprint("clientapi_media", __name__)
@@ -41,8 +38,7 @@ DOCUMENT_LIMIT = 40 * 1024 * 1024
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the description field
 DESCRIPTION_LIMIT = 1500
 UPLOAD_PATHS = frozenset({"/api/v1/media", "/api/v2/media"})
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
-CHUNK = 1024 * 1024
+SNIFF_BYTES = 16  # every media format is known by its first bytes
 
 
 allow_large_bodies(
@@ -51,12 +47,12 @@ allow_large_bodies(
 )
 
 
-def size_limit(kind: MediaKind) -> int:
-    return IMAGE_LIMIT if kind.is_image else DOCUMENT_LIMIT
+def size_limit(content_type: str) -> int:
+    return IMAGE_LIMIT if content_type in IMAGE_TYPES else DOCUMENT_LIMIT
 
 
-def media_dir() -> Path:
-    return settings().data_dir / "media"
+def blobs() -> BlobStore:
+    return BlobStore(settings().data_dir, "media")
 
 
 def _inspect(stream: IO[bytes]) -> tuple[bytes, int]:
@@ -66,27 +62,6 @@ def _inspect(stream: IO[bytes]) -> tuple[bytes, int]:
     size = stream.tell()
     stream.seek(0)
     return head, size
-
-
-def _store(stream: IO[bytes], directory: Path) -> str:
-    """Copy to a temporary file beside the target, hashing as we go, then rename atomically."""
-    directory.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    handle, temp_name = tempfile.mkstemp(dir=directory, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            stream.seek(0)
-            while chunk := stream.read(CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        sha = digest.hexdigest()
-        os.replace(temp_name, directory / sha)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return sha
 
 
 def _safe_filename(name: str | None) -> str:
@@ -115,16 +90,16 @@ async def _upload() -> Response:
     description = _description((await request_params()).get("description"))
     head, size = await asyncio.to_thread(_inspect, upload.stream)
     kind = sniff(head)
-    if kind is None:
+    if kind not in MEDIA_TYPES:
         raise Unprocessable("Validation failed: File content type is not supported")
     if size > size_limit(kind):
         raise PayloadTooLarge(f"File is larger than {size_limit(kind) // (1024 * 1024)} MB")
-    sha = await asyncio.to_thread(_store, upload.stream, media_dir())
+    sha = await blobs().write_stream(upload.stream)
     media = await MediaAttachment.create(
         id=new_id(),
         owner=member,
         sha256=sha,
-        content_type=kind.content_type,
+        content_type=kind,
         size=size,
         filename=_safe_filename(upload.filename),
         description=description,
@@ -189,17 +164,16 @@ async def serve_media(sha: str) -> Response:
         raise NotFound("Record not found")
     caller = await current_caller()
     media = await may_fetch(sha, caller.account if caller else None)
-    path = media_dir() / sha
-    if media is None or not path.is_file():
+    if media is None or media.content_type not in MEDIA_TYPES:
         raise NotFound("Record not found")
-    kind = by_content_type(media.content_type)
-    if kind is None:
-        raise NotFound("Record not found")
-    body = await asyncio.to_thread(path.read_bytes)
-    response = Response(body, status=200, content_type=kind.content_type)
+    try:
+        body = await blobs().read(sha)
+    except BlobMissing as exc:
+        raise NotFound("Record not found") from exc
+    response = Response(body, status=200, content_type=media.content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, max-age=3600"
-    if not kind.is_image:
+    if media.content_type not in IMAGE_TYPES:
         name = media.filename or f"{sha}.pdf"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

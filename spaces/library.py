@@ -9,12 +9,7 @@ relay; in a private space nothing leaves the instance.
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-import io
 import os
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,37 +19,16 @@ from tortoise.transactions import in_transaction
 from baraza.ids import new_id
 from baraza.settings import Settings
 from federation.errors import NotFound, PayloadTooLarge, Refused, Unprocessable
+from storage.blobs import BlobMissing, BlobStore
+from storage.filetypes import LIBRARY_TYPES, TEXT_SUFFIXES, sniff
 from storage.models import Actor, Block, Follow, LibraryDocument, LibraryVersion
+
+# Re-exported: the co-editing door names a saved version by the same suffix rules.
+__all__ = ["TEXT_SUFFIXES", "sniff"]
 
 DEFAULT_MAX_BYTES = 40 * 1024 * 1024
 
-PDF = "application/pdf"
-PNG = "image/png"
-JPEG = "image/jpeg"
-ODT = "application/vnd.oasis.opendocument.text"
-ODS = "application/vnd.oasis.opendocument.spreadsheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TXT = "text/plain"
-MARKDOWN = "text/markdown"
-CSV = "text/csv"
-
-TEXT_SUFFIXES = {
-    "": TXT,
-    ".txt": TXT,
-    ".text": TXT,
-    ".md": MARKDOWN,
-    ".markdown": MARKDOWN,
-    ".csv": CSV,
-}
-
-ALLOWED_TYPES = frozenset({PDF, PNG, JPEG, ODT, ODS, DOCX, XLSX, TXT, MARKDOWN, CSV})
-
-# The main part of an OOXML package names what the package is.
-_OOXML_MAIN_PARTS = {
-    b"wordprocessingml.document.main+xml": DOCX,
-    b"spreadsheetml.sheet.main+xml": XLSX,
-}
+ALLOWED_TYPES = LIBRARY_TYPES
 
 
 def max_upload_bytes(env: dict[str, str] | None = None) -> int:
@@ -67,86 +41,18 @@ def max_upload_bytes(env: dict[str, str] | None = None) -> int:
     return value if value > 0 else DEFAULT_MAX_BYTES
 
 
-def _sniff_zip(data: bytes) -> str | None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        if "mimetype" in names:
-            declared = archive.read("mimetype").strip().decode("ascii", "replace")
-            return declared if declared in (ODT, ODS) else None
-        if "[Content_Types].xml" in names:
-            types = archive.read("[Content_Types].xml")
-            for marker, kind in _OOXML_MAIN_PARTS.items():
-                if marker in types:
-                    return kind
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
-        return None
-    return None
-
-
-def _is_text(data: bytes) -> bool:
-    if b"\x00" in data:
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def sniff(data: bytes, filename: str) -> str | None:
-    """The content type the bytes prove, or None when they are not on the allowlist.
-
-    Pure and table-tested. Text formats cannot be told apart by content, so for valid UTF-8
-    without NUL bytes the extension picks between Markdown, CSV and plain text.
-    """
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if data.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if data.startswith(b"PK\x03\x04"):
-        return _sniff_zip(data)
-    if data and _is_text(data):
-        # Text with another extension (.html, .svg, .js) is markup or code: not a document.
-        return TEXT_SUFFIXES.get(Path(filename).suffix.lower())
-    return None
-
-
-def blob_path(settings: Settings, sha256: str) -> Path:
-    return Path(settings.data_dir) / "library" / sha256
-
-
-def _write_blob(directory: Path, sha256: str, data: bytes) -> None:
-    """Atomic: a reader sees the whole file or none of it, even if we crash mid-write."""
-    directory.mkdir(parents=True, exist_ok=True)
-    final = directory / sha256
-    if final.exists():
-        return
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def blobs(settings: Settings) -> BlobStore:
+    return BlobStore(settings.data_dir, "library")
 
 
 async def store_blob(settings: Settings, data: bytes) -> str:
-    sha256 = hashlib.sha256(data).hexdigest()
-    await asyncio.to_thread(_write_blob, Path(settings.data_dir) / "library", sha256, data)
-    return sha256
+    return await blobs(settings).write_bytes(data)
 
 
 async def read_blob(settings: Settings, sha256: str) -> bytes:
-    path = blob_path(settings, sha256)
     try:
-        return await asyncio.to_thread(path.read_bytes)
-    except FileNotFoundError as exc:
+        return await blobs(settings).read(sha256)
+    except BlobMissing as exc:
         raise NotFound("the file of this document is missing") from exc
 
 
