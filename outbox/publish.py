@@ -2,7 +2,8 @@
 
 This is the only way an activity leaves the instance: the activity row and one delivery row
 per target inbox are committed together, so a crash after the commit loses nothing and a crash
-before it sends nothing.
+before it sends nothing. Called inside an action (`outbox.commit.action`), they commit with the
+action's own rows (the post, the like, ...) instead, and the worker is woken after that commit.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from baraza.ids import new_id
 from baraza.settings import Settings
+from outbox.commit import action
 from outbox.fanout import Recipient, delivery_targets
 from storage.models import Activity, Actor, Delivery
 
@@ -62,7 +62,11 @@ async def publish(
     *,
     activity_id: int | None = None,
 ) -> Activity:
-    """Store `doc` (whose `id` the caller built) and queue it for every remote recipient."""
+    """Store `doc` (whose `id` the caller built) and queue it for every remote recipient.
+
+    Inside the caller's action this joins its transaction: a failure here rolls back the
+    caller's state change too, and a failure after it rolls back these rows.
+    """
     from federation.policy import delivery_refused
 
     targets = delivery_targets(
@@ -71,7 +75,7 @@ async def publish(
         refused=await delivery_refused(),
     )
     now = datetime.now(UTC)
-    async with in_transaction():
+    async with action() as after:
         activity = await Activity.create(
             id=activity_id or new_id(),
             uri=doc["id"],
@@ -96,6 +100,5 @@ async def publish(
                 ],
                 batch_size=500,
             )
-    if targets:
-        wake_workers()
+            after.add(wake_workers)
     return activity
