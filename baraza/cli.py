@@ -1,7 +1,12 @@
 """The `baraza` command: set up, serve and administer an instance.
 
 Every failure a person can cause (a bad name, a duplicate, an unknown member, a database
-that is not there) ends in one line on stderr and a non-zero exit, never a traceback.
+that is not there, a domain or scheme that is not the instance's) ends in one line on stderr and
+a non-zero exit, never a traceback.
+
+Settings are assembled once, here, before any command runs: the environment and flags give the
+database and everything else, the database gives the instance's identity (see
+`baraza.settings.settle_identity`). A command receives the database open and the settings final.
 """
 
 from __future__ import annotations
@@ -13,7 +18,14 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from baraza.settings import Settings
+from baraza.settings import (
+    Identity,
+    IdentityClaims,
+    IdentityMismatch,
+    Settings,
+    identity_claims,
+    settle_identity,
+)
 
 Command = Callable[[Settings, argparse.Namespace], Awaitable[int | None]]
 
@@ -23,9 +35,19 @@ class CliError(Exception):
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--domain", help="instance domain (env BARAZA_DOMAIN)")
+    # Own dests: `baraza domain block DOMAIN` has a positional named `domain` of its own.
+    parser.add_argument(
+        "--domain",
+        dest="instance_domain",
+        help="instance domain, fixed at init (env BARAZA_DOMAIN)",
+    )
     parser.add_argument("--database-url", help="database URL (env BARAZA_DATABASE_URL)")
-    parser.add_argument("--scheme", choices=("http", "https"), help="env BARAZA_SCHEME")
+    parser.add_argument(
+        "--scheme",
+        dest="instance_scheme",
+        choices=("http", "https"),
+        help="http or https, fixed at init (env BARAZA_SCHEME)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,8 +62,47 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings.from_env().with_overrides(
-        domain=args.domain, database_url=args.database_url, scheme=args.scheme
+        domain=args.instance_domain, database_url=args.database_url, scheme=args.instance_scheme
     )
+
+
+def claims_from(args: argparse.Namespace) -> IdentityClaims:
+    return identity_claims(
+        os.environ, domain_flag=args.instance_domain, scheme_flag=args.instance_scheme
+    )
+
+
+async def open_instance(
+    settings: Settings, claims: IdentityClaims, *, upgrade_schema: bool = False
+) -> Settings:
+    """Open the database and return the settings with the instance's stored identity.
+
+    The first command to open a database that has no stored identity (`baraza init`, or any
+    command on a database made before identities were stored) records one: the name its own ids
+    already carry if it has minted any, otherwise the one given (or the defaults).
+    """
+    from tortoise.exceptions import OperationalError
+
+    from storage import database, settings_store
+
+    if upgrade_schema:
+        await database.upgrade_schema(settings.database_url)
+        await database.close_database()
+    await database.open_database(settings.database_url)
+    try:
+        recorded = await settings_store.stored_identity()
+        in_ids = await settings_store.identity_in_ids() if recorded is None else None
+    except OperationalError as exc:
+        raise database.DatabaseUnavailable(
+            "the database has no schema yet: run `baraza init` first"
+        ) from exc
+    known = recorded or in_ids
+    default = Identity(domain=Settings().domain, scheme=Settings().scheme)
+    identity = settle_identity(Identity(*known) if known else None, claims, default)
+    if recorded is None:
+        kept = await settings_store.store_identity(identity.domain, identity.scheme)
+        identity = settle_identity(Identity(*kept), claims, default)  # a concurrent run won?
+    return settings.with_overrides(domain=identity.domain, scheme=identity.scheme)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -49,25 +110,62 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     settings = settings_from(args)
     handler: Any = args.handler
+    upgrade = getattr(args, "upgrade_schema", False)
     if getattr(args, "sync", False):
-        code = handler(settings, args)
+        code = _run_sync(handler, settings, claims_from(args), args)
     else:
-        code = _run_async(handler, settings, args)
+        code = _run_async(handler, settings, claims_from(args), args, upgrade=upgrade)
     sys.exit(code or 0)
 
 
-def _run_async(handler: Command, settings: Settings, args: argparse.Namespace) -> int:
-    from storage.database import DatabaseUnavailable, close_database
+def _run_sync(
+    handler: Callable[[Settings, argparse.Namespace], int],
+    settings: Settings,
+    claims: IdentityClaims,
+    args: argparse.Namespace,
+) -> int:
+    """For `serve`, which runs its own event loop: settle the identity, close, then hand over."""
+    from storage.database import close_database
+
+    async def settle() -> int:
+        nonlocal settings
+        try:
+            settings = await open_instance(settings, claims)
+        finally:
+            await close_database()
+        return 0
+
+    failed = _guarded(settle)
+    return failed or handler(settings, args)
+
+
+def _run_async(
+    handler: Command,
+    settings: Settings,
+    claims: IdentityClaims,
+    args: argparse.Namespace,
+    *,
+    upgrade: bool = False,
+) -> int:
+    from storage.database import close_database
 
     async def run() -> int:
         try:
-            return (await handler(settings, args)) or 0
+            instance = await open_instance(settings, claims, upgrade_schema=upgrade)
+            return (await handler(instance, args)) or 0
         finally:
             await close_database()
 
+    return _guarded(run)
+
+
+def _guarded(run: Callable[[], Awaitable[int]]) -> int:
+    """Run the coroutine; a mistake a person made becomes one line on stderr and exit status 1."""
+    from storage.database import DatabaseUnavailable
+
     try:
         return asyncio.run(run())
-    except (CliError, DatabaseUnavailable) as exc:
+    except (CliError, DatabaseUnavailable, IdentityMismatch) as exc:
         print(f"baraza: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -85,7 +183,8 @@ def _user_errors() -> tuple[type[Exception], ...]:
 
 
 def export_settings_to_env(settings: Settings) -> None:
-    """Child processes (hypercorn workers) read the environment, so flags are passed on there."""
+    """Child processes (hypercorn workers) read the environment, so flags and the stored identity
+    are passed on there."""
     os.environ["BARAZA_DOMAIN"] = settings.domain
     os.environ["BARAZA_DATABASE_URL"] = settings.database_url
     os.environ["BARAZA_SCHEME"] = settings.scheme

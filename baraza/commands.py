@@ -1,4 +1,8 @@
-"""Sub-commands of `baraza`: init, serve, worker, member, space."""
+"""Sub-commands of `baraza`: init, serve, worker, member, space.
+
+Each async command is handed the database already open and settings whose identity is the
+instance's stored one (`baraza.cli.open_instance`); `init` also gets the schema upgraded first.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,13 @@ import sys
 from typing import Any
 
 from baraza.settings import Settings
-from storage.database import open_database, upgrade_schema
-
-
-async def _open(settings: Settings) -> None:
-    await open_database(settings.database_url)
 
 
 async def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
     from actors.accounts import ensure_instance_actor
-    from storage.database import close_database
 
-    await upgrade_schema(settings.database_url)
-    await close_database()
-    await _open(settings)
     await ensure_instance_actor(settings)
-    print(f"initialised {settings.domain} at {settings.database_url}")
+    print(f"initialised {settings.base_url} at {settings.database_url}")
     return 0
 
 
@@ -35,7 +30,6 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from outbox.worker import run_worker_forever
 
-    await _open(settings)
     await run_worker_forever(settings)
     return 0
 
@@ -50,7 +44,6 @@ async def cmd_member_add(settings: Settings, args: argparse.Namespace) -> int:
             from baraza.cli import CliError
 
             raise CliError("--password-stdin given but no password on standard input")
-    await _open(settings)
     member = await create_member(
         settings,
         args.name,
@@ -66,7 +59,6 @@ async def cmd_member_token(settings: Settings, args: argparse.Namespace) -> int:
     from actors.accounts import require_member
     from clientapi.tokens import issue_token
 
-    await _open(settings)
     member = await require_member(args.name)
     token, _ = await issue_token(member, args.scopes)
     print(f"access token for {member.acct} (scopes: {args.scopes}):")
@@ -77,7 +69,6 @@ async def cmd_member_token(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_member_list(settings: Settings, args: argparse.Namespace) -> int:
     from storage.models import Actor
 
-    await _open(settings)
     for member in await Actor.filter(local=True, type="Person").order_by("username"):
         flags = " admin" if member.is_admin else ""
         flags += " suspended" if member.suspended_at else ""
@@ -88,7 +79,6 @@ async def cmd_member_list(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_space_add(settings: Settings, args: argparse.Namespace) -> int:
     from actors.accounts import create_space, require_member
 
-    await _open(settings)
     owner = await require_member(args.owner) if args.owner else None
     space = await create_space(
         settings,
@@ -105,7 +95,6 @@ async def cmd_space_add(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_space_join(settings: Settings, args: argparse.Namespace) -> int:
     from actors.accounts import join_space, require_member, require_space
 
-    await _open(settings)
     space = await require_space(args.space)
     member = await require_member(args.member)
     await join_space(space, member)
@@ -116,7 +105,6 @@ async def cmd_space_join(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_space_moderator_add(settings: Settings, args: argparse.Namespace) -> int:
     from actors.accounts import add_moderator, require_member, require_space
 
-    await _open(settings)
     space = await require_space(args.space)
     member = await require_member(args.member)
     await add_moderator(space, member)
@@ -127,7 +115,6 @@ async def cmd_space_moderator_add(settings: Settings, args: argparse.Namespace) 
 async def cmd_space_list(settings: Settings, args: argparse.Namespace) -> int:
     from storage.models import Actor, Follow
 
-    await _open(settings)
     for space in await Actor.filter(local=True, type="Group").order_by("username"):
         members = await Follow.filter(target=space, accepted=True).count()
         kind = "private" if space.private else "public"
@@ -137,7 +124,7 @@ async def cmd_space_list(settings: Settings, args: argparse.Namespace) -> int:
 
 def register_all(sub: Any) -> None:
     init = sub.add_parser("init", help="create or upgrade the schema and the instance actor")
-    init.set_defaults(handler=cmd_init)
+    init.set_defaults(handler=cmd_init, upgrade_schema=True)
 
     serve = sub.add_parser("serve", help="serve the instance over HTTP (Hypercorn)")
     serve.add_argument("--host", default="127.0.0.1")

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from baraza.settings import Settings
-from storage.database import open_database
 
 
 def _cli_error(message: str) -> Exception:
@@ -35,7 +34,6 @@ async def cmd_letter_preview(settings: Settings, args: argparse.Namespace) -> in
         raise _cli_error("name a SPACE or give --network")
     now = datetime.now(UTC)
     since = _since(args.since, now)
-    await open_database(settings.database_url)
     scope: Any = NETWORK if args.network else await require_space(args.space)
     reader = await require_member(args.member) if args.member else None
     digest = await build_digest(reader, scope, since, now)
@@ -60,7 +58,6 @@ async def cmd_letter_send(settings: Settings, args: argparse.Namespace) -> int:
         month_bounds(period)
     except ValueError as exc:
         raise _cli_error(f"--period wants a month like 2026-11, not {period!r}") from exc
-    await open_database(settings.database_url)
     sent = await send_due_letters(settings, period, server)
     print(f"sent {sent} letters for {period}")
     return 0
@@ -71,7 +68,6 @@ async def cmd_member_email(settings: Settings, args: argparse.Namespace) -> int:
 
     if "@" not in args.address or any(c.isspace() for c in args.address):
         raise _cli_error(f"not an email address: {args.address!r}")
-    await open_database(settings.database_url)
     member = await require_member(args.name)
     doc = dict(member.document) if isinstance(member.document, dict) else {}
     doc["email"] = args.address

@@ -18,7 +18,6 @@ from typing import Any
 
 from baraza.cli import CliError
 from baraza.settings import Settings
-from storage.database import open_database
 
 Handler = Callable[[Settings, argparse.Namespace], Awaitable[int]]
 
@@ -31,7 +30,7 @@ def _who() -> str:
 
 
 def _command(handler: Handler) -> Handler:
-    """Open the database first, and turn this module's domain errors into one-line CLI errors."""
+    """Turn this module's domain errors into one-line CLI errors."""
 
     @functools.wraps(handler)
     async def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -39,7 +38,6 @@ def _command(handler: Handler) -> Handler:
         from federation.domain_blocks import DomainError
         from federation.reports import ReportError
 
-        await open_database(settings.database_url)
         try:
             return await handler(settings, args)
         except (DomainError, ActorModerationError, ReportError) as exc:

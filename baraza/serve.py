@@ -29,17 +29,14 @@ def hypercorn_config(host: str, port: int, workers: int = 1) -> Config:
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> int:
-    from baraza.cli import CliError, export_settings_to_env
-    from storage.database import DatabaseUnavailable, check_database
+    """Serve as the instance `settings` name. The CLI has already checked that the database is
+    initialised and settled the identity from it (`baraza.cli.open_instance`); worker processes
+    get that identity through the environment."""
+    from baraza.cli import export_settings_to_env
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    try:
-        asyncio.run(check_database(settings.database_url))
-    except (DatabaseUnavailable, CliError) as exc:
-        print(f"baraza: {exc}")
-        return 1
     config = hypercorn_config(host, port, workers)
     if workers > 1:
         from hypercorn.run import run
