@@ -1,7 +1,8 @@
 """Posting a status from the client API: validate everything, then one `create_post`.
 
 Every check (text length, visibility, language, reply target, media ownership) runs before
-anything is written, so a 422 leaves no row behind.
+anything is written, so a 422 leaves no row behind. Mentions are resolved here (WebFinger may
+take a while) and never inside the action's transaction; the action notifies and streams.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from clientapi.api_params import row_id
 from clientapi.compose import MentionLink, mentioned_handles, render, valid_language
 from clientapi.request_params import Params
 from federation.errors import FederationError, NotFound, Unprocessable
-from outbox import actions, stream_bus
+from outbox import actions
 from outbox.audience import VISIBILITIES
-from outbox.surface import notify
 from outbox.viewing import visible_post
 from storage.models import Actor, MediaAttachment, Post
 
@@ -116,20 +116,6 @@ def media_document(media: MediaAttachment, url: str) -> dict[str, Any]:
     return {"type": kind, "mediaType": media.content_type, "url": url, "name": media.description}
 
 
-def version_of(post: Post, text: str) -> dict[str, Any]:
-    """One entry of `Post.edits`: what the status looked like, and the text it came from."""
-    from actors.documents import iso
-
-    return {
-        "content": post.content,
-        "spoiler_text": post.summary,
-        "sensitive": post.sensitive,
-        "language": post.language,
-        "text": text,
-        "created_at": iso(post.edited_at or post.published),
-    }
-
-
 async def compose_html(text: str) -> tuple[str, list[Actor], list[dict[str, Any]]]:
     config = services().settings
     actors = await resolve_mentions(mentioned_handles(text))
@@ -150,7 +136,7 @@ async def publish_status(member: Actor, draft: Draft) -> Post:
     content, mentions, tags = await compose_html(draft.text)
     from clientapi.status_entity import media_url
 
-    post = await actions.create_post(
+    return await actions.create_post(
         config,
         member,
         content,
@@ -162,17 +148,10 @@ async def publish_status(member: Actor, draft: Draft) -> Post:
         language=draft.language,
         tags=tags,
         attachments=[media_document(m, media_url(m.sha256)) for m in draft.media],
+        media_ids=[m.id for m in draft.media],
+        source=draft.text,
         **({"post_type": "Question", "poll": draft.poll} if draft.poll else {}),
     )
-    if draft.media:
-        await MediaAttachment.filter(id__in=[m.id for m in draft.media]).update(post_id=post.id)
-    post.edits = [version_of(post, draft.text)]
-    await Post.filter(id=post.id).update(edits=post.edits)
-    for actor in mentions:
-        if actor.local:
-            await notify(actor, "mention", member, post)
-    stream_bus.status_stored(post.id)
-    return post
 
 
 async def source_text(post: Post) -> str:

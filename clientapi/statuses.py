@@ -16,7 +16,7 @@ from clientapi.posting import (
 )
 from clientapi.request_params import request_params
 from clientapi.status_entity import status, statuses
-from outbox import actions, stream_bus
+from outbox import actions
 from outbox.viewing import may_view, visible_post, visible_posts
 from storage.models import Actor, IdempotentRequest, Post
 
@@ -72,7 +72,6 @@ async def delete_status(status_id: str) -> Response:
     entity = await status(post, member)
     entity["text"] = await source_text(post)
     await actions.delete_post(settings(), member, post)
-    stream_bus.status_deleted(post.id)
     return json_response(entity)
 
 
@@ -85,7 +84,6 @@ async def edit_status(status_id: str) -> Response:
     if post.actor_id != member.id:
         raise Forbidden("This action is not allowed")
     post = await edit_from_params(member, post, await request_params())
-    stream_bus.publish(stream_bus.BusEvent("status.update", post_id=post.id))
     return json_response(await status(post, member))
 
 

@@ -7,6 +7,7 @@ writes the delivery rows, so nothing is sent that was not also stored.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,10 +19,14 @@ from baraza.sanitize import clean_html
 from baraza.settings import Settings
 from federation.activities import PUBLIC
 from federation.errors import Unprocessable
+from outbox import stream_bus
 from outbox.audience import addressing, recipients_for, remote_followers, stored_visibility
+from outbox.commit import action
 from outbox.documents import object_document, tombstone_document, wrap_activity
+from outbox.edits import version
 from outbox.publish import publish
-from storage.models import Actor, Announce, Follow, Like, Post
+from outbox.surface import notify_stored_post
+from storage.models import Actor, Announce, Follow, Like, MediaAttachment, Post
 
 
 def _new_activity_url(settings: Settings) -> tuple[int, str]:
@@ -79,100 +84,156 @@ async def create_post(
     name: str = "",
     document: dict[str, Any] | None = None,
     poll: dict[str, Any] | None = None,
+    media_ids: list[int] | None = None,
+    source: str | None = None,
 ) -> Post:
+    """A local member's post — a reply, a poll, a Talk, a post in a space — from any door.
+
+    In one transaction: may the member post there, the post, its uploaded media (`media_ids`,
+    the member's and still unattached), its `Create` with one delivery per inbox, and a public
+    space's relay. A crash loses all of it or none. After the commit: the post is streamed and
+    the local members it mentions are notified. `source` is the text the member typed, kept
+    as the first version (the API's `/source` and edit history read it).
+    """
     mentions = mentions or []
-    if in_reply_to is not None and in_reply_to.space_id is not None and space is None:
-        # A reply stays where its parent lives: a reply in a private space is never public.
-        space = await Actor.get_or_none(id=in_reply_to.space_id, private=True)
-    if space is not None and space.private and space.local:
-        if not await Follow.exists(follower=member, target=space, accepted=True):
-            raise Unprocessable("only members of a private space may post in it")
     language = (
         validate_language(language)
         if language
         else detect_language(content_html, candidates=CANDIDATES, fallback=member.language)
     )
-    space_private = bool(space and space.private)
+    content = clean_html(content_html)
     post_id = new_id()
     uri = post_url(settings, member.username, post_id)
-    address = addressing(
-        visibility,
-        member.followers_url or "",
-        [m.uri for m in mentions],
-        space.uri if space else None,
-        space_private,
-    )
-    mention_tags = [{"type": "Mention", "href": m.uri, "name": f"@{m.acct}"} for m in mentions]
-    post = await Post.create(
-        id=post_id,
-        uri=uri,
-        url=settings.url(f"/@{member.username}/{post_id}"),
-        type=post_type,
-        actor=member,
-        local=True,
-        content=clean_html(content_html),
-        summary=summary,
-        name=name,
-        sensitive=sensitive,
-        language=language,
-        in_reply_to_uri=in_reply_to.uri if in_reply_to else None,
-        visibility=stored_visibility(visibility, space_private),
-        space=space,
-        audience=space.uri if space else None,
-        to=address.to,
-        cc=address.cc,
-        tags=[*mention_tags, *(tags or [])],
-        attachments=attachments or [],
-        document=document,
-        poll=poll,
-        published=datetime.now(UTC),
-    )
-    note = object_document(post, member, with_context=False)
-    doc = wrap_activity(
-        f"{uri}/activity",
-        "Create",
-        member,
-        note,
-        to=address.to,
-        cc=address.cc,
-        published=iso(post.published),
-    )
-    await publish(settings, member, doc, await recipients_for(post, member, mentions))
-    if space is not None and not space.private and space.local:
-        from spaces.relay import relay_to_space
+    async with action() as after:
+        if in_reply_to is not None and in_reply_to.space_id is not None and space is None:
+            # A reply stays where its parent lives: a reply in a private space is never public.
+            space = await Actor.get_or_none(id=in_reply_to.space_id, private=True)
+        if space is not None and space.private and space.local:
+            if not await Follow.exists(follower=member, target=space, accepted=True):
+                raise Unprocessable("only members of a private space may post in it")
+        space_private = bool(space and space.private)
+        address = addressing(
+            visibility,
+            member.followers_url or "",
+            [m.uri for m in mentions],
+            space.uri if space else None,
+            space_private,
+        )
+        mention_tags = [{"type": "Mention", "href": m.uri, "name": f"@{m.acct}"} for m in mentions]
+        post = Post(
+            id=post_id,
+            uri=uri,
+            url=settings.url(f"/@{member.username}/{post_id}"),
+            type=post_type,
+            actor=member,
+            local=True,
+            content=content,
+            summary=summary,
+            name=name,
+            sensitive=sensitive,
+            language=language,
+            in_reply_to_uri=in_reply_to.uri if in_reply_to else None,
+            visibility=stored_visibility(visibility, space_private),
+            space=space,
+            audience=space.uri if space else None,
+            to=address.to,
+            cc=address.cc,
+            tags=[*mention_tags, *(tags or [])],
+            attachments=attachments or [],
+            document=document,
+            poll=poll,
+            published=datetime.now(UTC),
+        )
+        if source is not None:
+            post.edits = [version(post, source)]
+        await post.save(force_create=True)
+        if media_ids:
+            attached = await MediaAttachment.filter(
+                id__in=media_ids, owner=member, post_id=None
+            ).update(post_id=post.id)
+            if attached != len(set(media_ids)):
+                raise Unprocessable("Validation failed: unknown or already used media_ids")
+        note = object_document(post, member, with_context=False)
+        doc = wrap_activity(
+            f"{uri}/activity",
+            "Create",
+            member,
+            note,
+            to=address.to,
+            cc=address.cc,
+            published=iso(post.published),
+        )
+        await publish(settings, member, doc, await recipients_for(post, member, mentions))
+        if space is not None and not space.private and space.local:
+            from spaces.relay import relay_to_space
 
-        await relay_to_space(settings, post)
+            await relay_to_space(settings, post)
+        after.add(lambda: notify_stored_post(post, member))
+    return post
+
+
+async def receive_post(
+    settings: Settings,
+    author: Actor,
+    uri: str | None,
+    store: Callable[[], Awaitable[Post | None]],
+) -> Post | None:
+    """A remote post, through the same layer as a local one.
+
+    `store` (the inbox's parser, which knows what a remote object may say) stores it, and a
+    public space relays it, in one transaction. After the commit the post is streamed if it
+    is new here, and the local members it mentions are notified — once each, even when the
+    same Create is handled twice (after a crash the sweeper runs it again) or the post was
+    fetched earlier for another reason: `surface.notify` makes a mention only once per post.
+    """
+    async with action() as after:
+        known = bool(uri) and await Post.exists(uri=uri)
+        post = await store()
+        if post is None or post.actor_id != author.id:
+            return None  # irrelevant here, or someone else's post: nothing to surface
+        if post.space_id is not None:
+            from spaces.relay import relay_to_space
+
+            await relay_to_space(settings, post)
+        after.add(lambda: notify_stored_post(post, author, new=not known))
     return post
 
 
 async def delete_post(settings: Settings, member: Actor, post: Post) -> None:
+    """The author deletes a post: the tombstone, its `Delete` to everyone the post reached and
+    a public space's relay in one transaction; then open streams drop it."""
     if post.actor_id != member.id or post.deleted_at is not None:
         return
-    mentions = [
-        actor
-        for actor in await Actor.filter(
-            uri__in=[t["href"] for t in post.tags if t.get("type") == "Mention"]
+    now = datetime.now(UTC)
+    async with action() as after:
+        # Compare-and-set: of two deletes at once, only one sends a Delete.
+        if not await Post.filter(id=post.id, deleted_at=None).update(deleted_at=now):
+            return
+        post.deleted_at = now
+        mentions = [
+            actor
+            for actor in await Actor.filter(
+                uri__in=[t["href"] for t in post.tags if t.get("type") == "Mention"]
+            )
+        ]
+        recipients = await recipients_for(post, member, mentions)
+        activity_id, uri = _new_activity_url(settings)
+        tombstone = tombstone_document(post)
+        tombstone.pop("@context", None)
+        doc = wrap_activity(
+            uri,
+            "Delete",
+            member,
+            tombstone,
+            to=[PUBLIC] if post.visibility in ("public", "unlisted") else post.to,
+            cc=post.cc,
         )
-    ]
-    recipients = await recipients_for(post, member, mentions)
-    post.deleted_at = datetime.now(UTC)
-    await post.save(update_fields=["deleted_at"])
-    activity_id, uri = _new_activity_url(settings)
-    tombstone = tombstone_document(post)
-    tombstone.pop("@context", None)
-    doc = wrap_activity(
-        uri,
-        "Delete",
-        member,
-        tombstone,
-        to=[PUBLIC] if post.visibility in ("public", "unlisted") else post.to,
-        cc=post.cc,
-    )
-    await publish(settings, member, doc, recipients, activity_id=activity_id)
-    if post.space_id:
-        from spaces.relay import relay_activity_to_space
+        await publish(settings, member, doc, recipients, activity_id=activity_id)
+        if post.space_id:
+            from spaces.relay import relay_activity_to_space
 
-        await relay_activity_to_space(settings, post, doc)
+            await relay_activity_to_space(settings, post, doc)
+        after.add(lambda: stream_bus.status_deleted(post.id))
 
 
 async def _interaction_recipients(post: Post, member: Actor, with_followers: bool) -> list[Actor]:

@@ -18,7 +18,9 @@ from baraza.ids import new_id
 from baraza.sanitize import clean_html
 from baraza.settings import Settings
 from federation.errors import Refused, Unprocessable
+from outbox import stream_bus
 from outbox.audience import recipients_for
+from outbox.commit import action
 from outbox.documents import object_document, wrap_activity
 from outbox.publish import publish
 from storage.models import Actor, Announce, Like, Post
@@ -53,51 +55,70 @@ async def edit_post(
 
     `tags` replaces the post's tags when given (mentions and hashtags of the new text);
     `mentions` are the actors the new text names, who receive the `Update` like they would a
-    `Create`.
+    `Create`. The new version, its `Update` with its deliveries and a public space's relay
+    commit together; open streams and those who liked or boosted it hear of it afterwards.
     """
     if post.actor_id != member.id:
         raise Refused("only the author may edit a post")
-    if post.deleted_at is not None:
-        raise Unprocessable("a deleted post cannot be edited")
-    versions = [v for v in post.edits if isinstance(v, dict)] or [version(post, None)]
-    post.content = clean_html(content_html)
-    post.summary = summary
-    post.sensitive = sensitive
-    post.language = language
-    if tags is not None:
-        post.tags = tags
-    post.edited_at = datetime.now(UTC)
-    post.edits = [*versions, version(post, source)]
-    await post.save(
-        update_fields=["content", "summary", "sensitive", "language", "tags", "edited_at", "edits"]
-    )
-    mentioned = mentions
-    if mentioned is None:
-        hrefs = [t["href"] for t in post.tags if isinstance(t, dict) and t.get("type") == "Mention"]
-        mentioned = list(await Actor.filter(uri__in=hrefs)) if hrefs else []
-    activity_id = new_id()
-    doc = wrap_activity(
-        activity_url(settings, activity_id),
-        "Update",
-        member,
-        object_document(post, member, with_context=False),
-        to=list(post.to),
-        cc=list(post.cc),
-        published=iso(post.edited_at),
-    )
-    await publish(
-        settings,
-        member,
-        doc,
-        await recipients_for(post, member, mentioned),
-        activity_id=activity_id,
-    )
-    if post.space_id:
-        from spaces.relay import relay_activity_to_space
+    async with action() as after:
+        # Read the row under lock: two edits at once must not lose each other's version.
+        row = await Post.select_for_update().get(id=post.id)
+        if row.deleted_at is not None:
+            raise Unprocessable("a deleted post cannot be edited")
+        versions = [v for v in row.edits if isinstance(v, dict)] or [version(row, None)]
+        post.content = clean_html(content_html)
+        post.summary = summary
+        post.sensitive = sensitive
+        post.language = language
+        if tags is not None:
+            post.tags = tags
+        post.edited_at = datetime.now(UTC)
+        post.edits = [*versions, version(post, source)]
+        await post.save(
+            update_fields=[
+                "content",
+                "summary",
+                "sensitive",
+                "language",
+                "tags",
+                "edited_at",
+                "edits",
+            ]
+        )
+        mentioned = mentions
+        if mentioned is None:
+            hrefs = [
+                t["href"] for t in post.tags if isinstance(t, dict) and t.get("type") == "Mention"
+            ]
+            mentioned = list(await Actor.filter(uri__in=hrefs)) if hrefs else []
+        activity_id = new_id()
+        doc = wrap_activity(
+            activity_url(settings, activity_id),
+            "Update",
+            member,
+            object_document(post, member, with_context=False),
+            to=list(post.to),
+            cc=list(post.cc),
+            published=iso(post.edited_at),
+        )
+        await publish(
+            settings,
+            member,
+            doc,
+            await recipients_for(post, member, mentioned),
+            activity_id=activity_id,
+        )
+        if post.space_id:
+            from spaces.relay import relay_activity_to_space
 
-        await relay_activity_to_space(settings, post, doc)
-    await _notify_interacted(post, member)
+            await relay_activity_to_space(settings, post, doc)
+        after.add(lambda: _surface_edit(post, member))
     return post
+
+
+async def _surface_edit(post: Post, author: Actor) -> None:
+    stream_bus.publish(stream_bus.BusEvent("status.update", post_id=post.id))
+    await _notify_interacted(post, author)
 
 
 async def _notify_interacted(post: Post, author: Actor) -> None:

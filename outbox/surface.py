@@ -3,12 +3,22 @@
 One function decides whether a member hears about something: only local members, never
 about their own actions, never from an account they block or mute, and never about a post
 they may not see (a mention inside a private space they are not in tells them nothing).
+
+A post's arrival notifies each member once, however often it is handled: an inbound Create
+runs again after a crash (the inbox processor's lease runs out, the sweeper picks it up), and
+a post fetched earlier for another reason may be Created later. So `notify` makes a
+notification of a type in `ONCE_PER_POST` only when the same one does not exist yet, checked
+and written in one transaction that first locks the post's row, so two runs at once (on
+PostgreSQL; SQLite serialises writers anyway) cannot both write it.
 """
 
 from __future__ import annotations
 
+from tortoise.transactions import in_transaction
+
 from baraza.ids import new_id
 from outbox import stream_bus
+from outbox.commit import after_commit
 from outbox.viewing import may_view
 from storage.models import Actor, Block, Mute, Notification, Post
 
@@ -22,6 +32,10 @@ TYPES = (
     "update",
     "poll",
 )
+
+# Types about a post as such (it mentions you, it was posted, its poll ended): one each.
+# Favourites, boosts and edits may rightly notify again (a like after an unlike, a 2nd edit).
+ONCE_PER_POST = frozenset({"mention", "status", "poll"})
 
 
 async def notify(
@@ -39,12 +53,25 @@ async def notify(
         return None
     if not account.local and not await _hears_from(recipient, account):
         return None
-    notification = await Notification.create(
-        id=new_id(), recipient=recipient, type=type, account=account, post=post
-    )
-    stream_bus.publish(
-        stream_bus.BusEvent(
-            "notification", notification_id=notification.id, recipient_id=recipient.id
+    if post is not None and type in ONCE_PER_POST:
+        async with in_transaction():
+            await Post.select_for_update().get_or_none(id=post.id)
+            if await Notification.exists(
+                recipient=recipient, type=type, account=account, post=post
+            ):
+                return None
+            notification = await Notification.create(
+                id=new_id(), recipient=recipient, type=type, account=account, post=post
+            )
+    else:
+        notification = await Notification.create(
+            id=new_id(), recipient=recipient, type=type, account=account, post=post
+        )
+    await after_commit(
+        lambda: stream_bus.publish(
+            stream_bus.BusEvent(
+                "notification", notification_id=notification.id, recipient_id=recipient.id
+            )
         )
     )
     return notification
@@ -60,9 +87,11 @@ async def _hears_from(recipient: Actor, account: Actor) -> bool:
     return await Follow.exists(follower=recipient, target=account, accepted=True)
 
 
-async def notify_stored_post(post: Post, author: Actor) -> None:
-    """An inbound post: stream it, and tell each local member it mentions (if they may see it)."""
-    stream_bus.status_stored(post.id)
+async def notify_stored_post(post: Post, author: Actor, *, new: bool = True) -> None:
+    """A stored post, local or inbound: stream it when it is `new` here, and tell each local
+    member it mentions (if they may see it), once. Called after the post's commit."""
+    if new:
+        stream_bus.status_stored(post.id)
     hrefs = [t.get("href") for t in post.tags if isinstance(t, dict) and t.get("type") == "Mention"]
     if hrefs:
         for member in await Actor.filter(uri__in=hrefs, local=True):

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 from actors.documents import iso
 from baraza.settings import Settings
 from federation.errors import Unprocessable
+from outbox.commit import action
 from storage.models import Actor, Post
 
 MIN_OPTIONS = 2
@@ -155,17 +156,19 @@ def is_vote(obj: dict[str, Any]) -> bool:
 
 
 async def vote(settings: Settings, member: Actor, post: Post, choices: list[Any]) -> Post:
-    """A local member's vote; on a remote poll, also sent to its author."""
+    """A local member's vote; on a remote poll, also sent to its author. The counted vote and
+    the `Create`s carrying it to the author commit together: a crash cannot count a vote here
+    that the poll's server never hears of."""
     if post.actor_id == member.id:
         raise Unprocessable("Validation failed: You cannot vote on your own poll")
-    async with in_transaction() as conn:
-        row = await Post.select_for_update().using_db(conn).get(id=post.id)
+    async with action():
+        row = await Post.select_for_update().get(id=post.id)
         if not isinstance(row.poll, dict):
             raise Unprocessable("Validation failed: this status has no poll")
         row.poll = with_vote(row.poll, member.uri, choices, datetime.now(UTC))
-        await row.save(using_db=conn, update_fields=["poll"])
-    if not row.local:
-        await _send_vote(settings, member, row)
+        await row.save(update_fields=["poll"])
+        if not row.local:
+            await _send_vote(settings, member, row)
     return row
 
 

@@ -12,6 +12,7 @@ from baraza.ids import new_id
 from baraza.settings import Settings
 from federation.activities import PUBLIC
 from outbox.audience import remote_followers
+from outbox.commit import action
 from outbox.documents import wrap_activity
 from outbox.publish import publish
 from storage.models import Actor, Announce, Follow, Post, SpaceRole
@@ -27,28 +28,32 @@ async def may_post_in(space: Actor, author: Actor) -> bool:
 
 
 async def relay_to_space(settings: Settings, post: Post) -> None:
+    """The space announces a member's post once. Called inside the action that stores the post
+    (local or inbound), so the post, the `Announce` and its deliveries commit together; alone,
+    the `Announce` and its deliveries still commit together."""
     space = await Actor.get_or_none(id=post.space_id, local=True, type="Group")
     if space is None or space.private or space.suspended_at is not None:
         return
     author = await post.actor
     if not await may_post_in(space, author):
         return
-    if await Announce.exists(actor=space, post=post):
-        return
-    activity_id = new_id()
-    uri = activity_url(settings, activity_id)
-    await Announce.create(actor=space, post=post, uri=uri)
-    doc = wrap_activity(
-        uri,
-        "Announce",
-        space,
-        post.uri,
-        to=[PUBLIC],
-        cc=[space.followers_url or f"{space.uri}/followers"],
-        extra={"audience": space.uri},
-    )
-    recipients = [a for a in await remote_followers(space) if a.id != author.id]
-    await publish(settings, space, doc, recipients, activity_id=activity_id)
+    async with action():
+        if await Announce.exists(actor=space, post=post):
+            return
+        activity_id = new_id()
+        uri = activity_url(settings, activity_id)
+        await Announce.create(actor=space, post=post, uri=uri)
+        doc = wrap_activity(
+            uri,
+            "Announce",
+            space,
+            post.uri,
+            to=[PUBLIC],
+            cc=[space.followers_url or f"{space.uri}/followers"],
+            extra={"audience": space.uri},
+        )
+        recipients = [a for a in await remote_followers(space) if a.id != author.id]
+        await publish(settings, space, doc, recipients, activity_id=activity_id)
 
 
 async def relay_activity_to_space(settings: Settings, post: Post, activity: dict[str, Any]) -> None:
