@@ -47,6 +47,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Quart:
     install_header_limits(app)
     install_limits(app)
     install_outage_handlers(app)
+    _register_scope_gate(app)
 
     @app.after_request
     async def _security_headers(response: Response) -> Response:
@@ -142,6 +143,17 @@ async def _stop_inbox_processing(app: Quart) -> None:
     app.extensions["baraza_inbox_stop"].set()
     await app.extensions["baraza_inbox_task"]
     await processor.drain()
+
+
+def _register_scope_gate(app: Quart) -> None:
+    """One gate for every route and socket: a token lacking the route's scope is 403.
+
+    The table is `clientapi.scopes`; a test fails for any route of the URL map without a row.
+    """
+    from baraza.viewer import enforce_route_scope
+
+    app.before_request(enforce_route_scope)
+    app.before_websocket(enforce_route_scope)
 
 
 def _register_errors(app: Quart) -> None:

@@ -56,7 +56,7 @@ async def account_or_404(account_id: str) -> Actor:
 
 @blueprint.get("/api/v1/accounts/verify_credentials")
 async def verify_credentials() -> Response:
-    member = await require_member("read:accounts")
+    member = await require_member()  # read:accounts or profile, from clientapi.scopes
     return json_response(await credential_account(member))
 
 

@@ -1,0 +1,310 @@
+"""Which OAuth scope each route needs: one table, method + endpoint -> scope.
+
+Every route of the app has a row, and one hook (`baraza.viewer.enforce_route_scope`, registered
+in `baraza.app`) reads it before any handler runs: a request that carries a valid token
+lacking the row's scope is refused with 403, whatever the route and whether or not the object
+it names exists. The answer depends only on the token and the route, so it says nothing about
+the object; that is why it is 403 (Mastodon's answer) and not the 404 a hidden object gets.
+Without a token the route decides alone (401 where it needs a user, anonymous otherwise).
+
+Rows follow Mastodon's documented scope for its endpoints (docs.joinmastodon.org/methods/):
+reading a status needs `read:statuses`, an account `read:accounts`, and so on. Baraza's own
+endpoints take the scope of the Mastodon entity they serve: a space is an account (group), its
+timeline, library and Talks are statuses. The ActivityPub and HTML GETs answer differently to a
+token-bearing client, so they have rows too. Public discovery (WebFinger, NodeInfo, OAuth, the
+metrics with their own token, static files) needs no scope: `PUBLIC`.
+
+Keys: `(method, endpoint)`, where endpoint is Quart's `blueprint.function` name and method is
+the HTTP verb, or `WS` for a WebSocket rule. A test walks `app.url_map` and fails for any rule
+without a row, so a new route cannot ship without deciding its scope.
+
+Everything here is pure: no request, no database.
+"""
+
+from __future__ import annotations
+
+Need = tuple[str, ...]
+"""The scopes of which a token needs one (any of them); the empty tuple needs none."""
+
+PUBLIC: Need = ()
+
+WEBSOCKET = "WS"
+
+FORBIDDEN = "This action is outside the authorized scopes"
+
+FOLLOW_SCOPES = frozenset(
+    {"read:blocks", "write:blocks", "read:follows", "write:follows", "read:mutes", "write:mutes"}
+)
+
+
+def scope_satisfied(granted: frozenset[str], needed: str) -> bool:
+    """Does a token with `granted` scopes allow `needed`? Mastodon's hierarchy.
+
+    `read` covers every `read:*`, `write` every `write:*`, `admin:read` every
+    `admin:read:*`; the legacy `follow` covers the relationship scopes. Nothing covers `admin:*`
+    but an admin scope, and `profile` covers only itself.
+    """
+    if needed in granted:
+        return True
+    top = needed.split(":", 1)[0]
+    if top in ("read", "write") and top in granted:
+        return True
+    if needed.startswith("admin:"):
+        return ":".join(needed.split(":")[:2]) in granted
+    return needed in FOLLOW_SCOPES and "follow" in granted
+
+
+def allows(granted: frozenset[str], need: Need) -> bool:
+    """Does a token with `granted` scopes satisfy one of the scopes in `need`?"""
+    return not need or any(scope_satisfied(granted, scope) for scope in need)
+
+
+def default_need(method: str) -> Need:
+    """For a route with no row (a test keeps that from happening): `read` or `write` by verb."""
+    if method == "OPTIONS":
+        return PUBLIC
+    return ("read",) if method in ("GET", "HEAD", WEBSOCKET) else ("write",)
+
+
+def route_need(method: str, endpoint: str | None) -> Need:
+    """The scope a token needs for `method` on `endpoint`; HEAD is GET, OPTIONS is free."""
+    if method == "OPTIONS":
+        return PUBLIC
+    verb = "GET" if method == "HEAD" else method
+    if endpoint is None:
+        return default_need(verb)
+    return ROUTE_SCOPES.get((verb, endpoint), default_need(verb))
+
+
+def refusal(granted: frozenset[str] | None, need: Need) -> str | None:
+    """Why a request is refused before its handler runs, or None when it may go on.
+
+    `granted` is None when no valid token came with the request: the route itself then
+    decides (401 where it needs a user), so the table has nothing to say.
+    """
+    if granted is None or allows(granted, need):
+        return None
+    return FORBIDDEN
+
+
+def _rows(need: str | Need, *routes: str) -> dict[tuple[str, str], Need]:
+    """Rows for `"METHOD endpoint"` strings sharing one need."""
+    scopes: Need = (need,) if isinstance(need, str) else need
+    out: dict[tuple[str, str], Need] = {}
+    for route in routes:
+        method, endpoint = route.split()
+        out[(method, endpoint)] = scopes
+    return out
+
+
+ROUTE_SCOPES: dict[tuple[str, str], Need] = {
+    # Discovery, OAuth, feeds with their own secret, static files: no scope.
+    **_rows(
+        PUBLIC,
+        "GET webfinger.webfinger",
+        "GET webfinger.host_meta",
+        "GET webfinger.host_meta_json",
+        "GET webfinger.nodeinfo_links",
+        "GET webfinger.nodeinfo",
+        "GET oauth.server_metadata",
+        "GET oauth.authorize_page",
+        "POST oauth.authorize_submit",
+        "POST oauth.token_endpoint",
+        "POST oauth.revoke_endpoint",
+        "POST oauth.create_app",
+        # Any valid token, whatever its scopes (Mastodon: "App token"); the route asks for one.
+        "GET oauth.verify_app",
+        "GET metrics.metrics",
+        "GET static",
+        "GET actors.instance_actor",
+        "POST inbox.shared_inbox",
+        "POST inbox.actor_inbox",
+        "GET instance.instance_v1",
+        "GET instance.instance_v2",
+        "GET instance.peers",
+        "GET instance.custom_emojis",
+        "GET instance.trends",
+        "GET clientapi_admin.public_domain_blocks",
+        "GET clientapi_translate.translation_languages",
+        "GET clientapi_streaming.health",
+        # Public spaces only, and aggregate counts: nothing a token could unlock.
+        "GET letter_feeds.public_feed",
+        "GET letter_feeds.secret_feed",
+        "GET letter_feeds.unsubscribe_page",
+        "POST letter_feeds.unsubscribe_one_click",
+        "GET pages.home_page",
+        # The editor's page is a static shell; its socket (`live_api.live`) is what is checked.
+        "GET editor_page.live_editor",
+    ),
+    # Accounts.
+    **_rows(("read:accounts", "profile"), "GET accounts.verify_credentials"),
+    **_rows(
+        "read:accounts",
+        "GET accounts.get_account",
+        "GET accounts.lookup",
+        "GET accounts.search",
+        "GET accounts.followers",
+        "GET accounts.following",
+        "GET clientapi_status_actions.favourited_by",
+        "GET clientapi_status_actions.reblogged_by",
+        "GET instance.preferences",
+        "GET spaces_api.show_space",
+        "GET spaces_api.members",
+        # AS2 and HTML: actor documents and profile pages (a private space's for members).
+        "GET actors.member_actor",
+        "GET actors.space_actor",
+        "GET actors.space_moderators",
+        "GET pages.profile_page",
+    ),
+    **_rows(
+        "write:accounts",
+        "PATCH accounts.update_credentials",
+        "POST accounts.update_credentials",
+    ),
+    # Relationships.
+    **_rows(
+        "read:follows",
+        "GET accounts.relationships_view",
+        "GET accounts.follow_requests",
+        "GET instance.empty_api_v1_followed_tags",
+        "GET spaces_api.requests",
+    ),
+    **_rows(
+        "write:follows",
+        "POST accounts.follow",
+        "POST accounts.unfollow",
+        "POST accounts.authorize_request",
+        "POST accounts.reject_request",
+        "POST spaces_api.join",
+        "POST spaces_api.leave",
+        "POST spaces_api.approve",
+        "POST spaces_api.reject",
+    ),
+    **_rows("write:blocks", "POST accounts.block", "POST accounts.unblock"),
+    **_rows("write:mutes", "POST accounts.mute", "POST accounts.unmute"),
+    # Statuses, timelines and what hangs off a status (polls, media files, Talks, documents).
+    **_rows(
+        "read:statuses",
+        "GET clientapi_statuses.get_status",
+        "GET clientapi_statuses.get_context",
+        "GET clientapi_statuses.get_history",
+        "GET clientapi_statuses.get_source",
+        "GET clientapi_status_actions.account_statuses",
+        "POST clientapi_translate.translate_status",
+        "GET clientapi_timelines.home",
+        "GET clientapi_timelines.public",
+        "GET clientapi_timelines.tag",
+        "GET clientapi_streaming_sse.sse",
+        "WS clientapi_streaming.stream",
+        "GET instance.get_markers",
+        "GET polls.get_poll",
+        "GET clientapi_media.serve_media",
+        "GET spaces_api.space_timeline",
+        "GET space_library_api.list_documents",
+        "GET space_library_api.show_document",
+        "GET space_library_api.download_document",
+        "GET space_library_api.list_events",
+        "GET space_library_api.show_event",
+        # AS2 and HTML: a post's object, its Create, its page.
+        "GET objects.post_document",
+        "GET objects.post_activity",
+        "GET pages.post_page",
+    ),
+    **_rows(
+        "write:statuses",
+        "POST clientapi_statuses.create_status",
+        "PUT clientapi_statuses.edit_status",
+        "DELETE clientapi_statuses.delete_status",
+        "POST clientapi_status_actions.reblog",
+        "POST clientapi_status_actions.unreblog",
+        "POST instance.save_markers",
+        "POST polls.vote_on_poll",
+        "POST space_library_api.create_event",
+        "POST space_library_api.answer_event",
+    ),
+    **_rows(
+        "write:favourites",
+        "POST clientapi_status_actions.favourite",
+        "POST clientapi_status_actions.unfavourite",
+    ),
+    **_rows(
+        "write:bookmarks",
+        "POST clientapi_status_actions.bookmark",
+        "POST clientapi_status_actions.unbookmark",
+    ),
+    **_rows("read:bookmarks", "GET clientapi_status_actions.bookmarks"),
+    **_rows("read:favourites", "GET clientapi_status_actions.favourites"),
+    # Media: Mastodon checks `write:media` even to read an upload's own metadata.
+    **_rows(
+        "write:media",
+        "POST clientapi_media.upload_v1",
+        "POST clientapi_media.upload_v2",
+        "GET clientapi_media.get_media",
+        "PUT clientapi_media.update_media",
+    ),
+    # Notifications, reports, search, the empty lists of features Baraza lacks.
+    **_rows(
+        "read:notifications",
+        "GET clientapi_notifications.list_notifications",
+        "GET clientapi_notifications.get_notification",
+    ),
+    **_rows(
+        "write:notifications",
+        "POST clientapi_notifications.dismiss",
+        "POST clientapi_notifications.clear",
+    ),
+    **_rows("write:reports", "POST clientapi_reports.create_report"),
+    **_rows("read:search", "GET clientapi_search.search"),
+    **_rows(
+        "read:filters", "GET instance.empty_api_v1_filters", "GET instance.empty_api_v2_filters"
+    ),
+    **_rows("read:lists", "GET instance.empty_api_v1_lists"),
+    # Broad `read` where Mastodon has no granular scope, or the route serves several kinds.
+    **_rows(
+        "read",
+        "GET instance.empty_api_v1_announcements",
+        "GET spaces_api.my_spaces",
+        # followers, following (accounts) and outbox (statuses) share one rule.
+        "GET actors.actor_collection",
+    ),
+    # Broad `write` for Baraza's own writes with no Mastodon counterpart, and the C2S outbox
+    # (which refines the scope per activity inside `outbox.c2s`).
+    **_rows(
+        "write",
+        "POST c2s.c2s_outbox",
+        "POST space_library_api.upload_document",
+        "POST live_api.save",
+        "WS live_api.live",
+        "POST letter_feeds.create_feed",
+        "POST letter_feeds.revoke_feed",
+        "POST spaces_api.moderate_member",
+        "POST spaces_api.remove_status",
+    ),
+    # Administration.
+    **_rows(
+        "admin:read:domain_blocks",
+        "GET clientapi_admin.list_domain_blocks",
+        "GET clientapi_admin.get_domain_block",
+    ),
+    **_rows(
+        "admin:write:domain_blocks",
+        "POST clientapi_admin.create_domain_block",
+        "PUT clientapi_admin.update_domain_block",
+        "DELETE clientapi_admin.delete_domain_block",
+    ),
+    **_rows(
+        "admin:read:domain_allows",
+        "GET clientapi_admin.list_domain_allows",
+        "GET clientapi_admin.get_domain_allow",
+    ),
+    **_rows(
+        "admin:write:domain_allows",
+        "POST clientapi_admin.create_domain_allow",
+        "DELETE clientapi_admin.delete_domain_allow",
+    ),
+    **_rows(
+        "admin:read:reports", "GET clientapi_admin.list_reports", "GET clientapi_admin.get_report"
+    ),
+    **_rows("admin:write:reports", "POST clientapi_admin.act_on_report"),
+    **_rows("admin:write:accounts", "POST clientapi_admin.account_action"),
+}
