@@ -37,6 +37,16 @@ FOLLOW_SCOPES = frozenset(
 )
 
 
+C2S_WRITE_SCOPES: Need = (
+    "write",
+    "write:statuses",
+    "write:favourites",
+    "write:follows",
+    "write:blocks",
+)
+"""Any one of them opens the C2S outbox; a test checks they cover `outbox.c2s.SCOPES`."""
+
+
 def scope_satisfied(granted: frozenset[str], needed: str) -> bool:
     """Does a token with `granted` scopes allow `needed`? Mastodon's hierarchy.
 
@@ -267,11 +277,12 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         # followers, following (accounts) and outbox (statuses) share one rule.
         "GET actors.actor_collection",
     ),
-    # Broad `write` for Baraza's own writes with no Mastodon counterpart, and the C2S outbox
-    # (which refines the scope per activity inside `outbox.c2s`).
+    # The C2S outbox lets in any token that may write something; `outbox.c2s.scope_for` then
+    # asks for the scope of the activity posted (a Like needs `write:favourites`, ...).
+    **_rows(C2S_WRITE_SCOPES, "POST c2s.c2s_outbox"),
+    # Broad `write` for Baraza's own writes with no Mastodon counterpart.
     **_rows(
         "write",
-        "POST c2s.c2s_outbox",
         "POST space_library_api.upload_document",
         "POST live_api.save",
         "WS live_api.live",

@@ -13,11 +13,13 @@ the answer depends only on the token and the route, so it reveals nothing about 
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import hashlib
 import inspect
 import io
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from werkzeug.datastructures import FileStorage
 
 from baraza.viewer import ANONYMOUS, Viewer
 from clientapi.scopes import (
+    C2S_WRITE_SCOPES,
     FORBIDDEN,
     PUBLIC,
     ROUTE_SCOPES,
@@ -113,7 +116,8 @@ def test_refusal(granted: frozenset[str] | None, need: tuple[str, ...], expected
         ("HEAD", "spaces_api.space_timeline", ("read:statuses",)),  # HEAD is GET
         ("OPTIONS", "spaces_api.space_timeline", PUBLIC),
         ("GET", "webfinger.webfinger", PUBLIC),
-        ("POST", "c2s.c2s_outbox", ("write",)),
+        ("POST", "c2s.c2s_outbox", C2S_WRITE_SCOPES),
+        ("POST", "space_library_api.upload_document", ("write",)),
         (WEBSOCKET, "live_api.live", ("write",)),
         ("GET", None, ("read",)),  # unrouted: the safe default
         ("GET", "no.such_endpoint", ("read",)),
@@ -183,6 +187,15 @@ def test_no_row_for_a_route_that_does_not_exist(bare_app: Any) -> None:
     assert not stale, f"rows in clientapi/scopes.py for no route: {stale}"
 
 
+def test_the_c2s_row_lets_in_every_scope_an_activity_may_need() -> None:
+    """The gate must not refuse what `outbox.c2s` would allow for one kind of activity."""
+    from outbox.c2s import SCOPES
+
+    for scope in {*SCOPES.values(), "write"}:
+        assert allows(frozenset({scope}), route_need("POST", "c2s.c2s_outbox")), scope
+    assert not allows(frozenset({"read", "write:media", "profile"}), C2S_WRITE_SCOPES)
+
+
 def test_both_hooks_are_registered(bare_app: Any) -> None:
     from baraza.viewer import enforce_route_scope
 
@@ -190,7 +203,29 @@ def test_both_hooks_are_registered(bare_app: Any) -> None:
     assert enforce_route_scope in bare_app.before_websocket_funcs[None]
 
 
-LITERAL = re.compile(r"\brequire(?:_member|_admin)?\(\s*\"([^\"]+)\"")
+# A scope named in a call of the require family or of a helper that passes it on.
+LITERAL = re.compile(
+    r"\b(?:require\w*|_moderated_space)\((?:[^()\"]*,\s*)?\"((?:read|write|admin|profile)[^\"]*)\""
+)
+
+
+def _sources(view: Any) -> str:
+    """A handler's source and that of the module-level helpers it calls (one level deep)."""
+    view = inspect.unwrap(view)
+    sources = [inspect.getsource(view)]
+    for node in ast.walk(ast.parse(textwrap.dedent(sources[0]))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            helper = view.__globals__.get(node.func.id)
+            if inspect.isfunction(helper) and helper.__module__ == view.__module__:
+                sources.append(inspect.getsource(helper))
+    return "\n".join(sources)
+
+
+def test_the_literal_finder_sees_helpers() -> None:
+    from clientapi import status_actions
+
+    assert LITERAL.findall(_sources(status_actions.favourited_by)) == ["read:accounts"]
+    assert LITERAL.findall('await _moderated_space(space_id, "write:follows")') == ["write:follows"]
 
 
 def test_literal_scopes_in_handlers_agree_with_the_table(bare_app: Any) -> None:
@@ -200,8 +235,7 @@ def test_literal_scopes_in_handlers_agree_with_the_table(bare_app: Any) -> None:
         methods.setdefault(endpoint, set()).add(method)
     disagree = []
     for endpoint, view in bare_app.view_functions.items():
-        source = inspect.getsource(inspect.unwrap(view))
-        for scope in LITERAL.findall(source):
+        for scope in set(LITERAL.findall(_sources(view))):
             for method in methods.get(endpoint, ()):
                 if ROUTE_SCOPES.get((method, endpoint)) != (scope,):
                     disagree.append((method, endpoint, scope, ROUTE_SCOPES.get((method, endpoint))))
