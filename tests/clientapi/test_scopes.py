@@ -41,7 +41,7 @@ from clientapi.scopes import (
     route_need,
     scope_satisfied,
 )
-from storage.models import Actor, MediaAttachment
+from storage.models import AccessToken, Actor, MediaAttachment
 from tests.conftest import make_settings
 
 # --- the pure decisions ----------------------------------------------------------------------
@@ -146,6 +146,23 @@ def test_default_need_by_verb() -> None:
 )
 def test_viewer_kind(viewer: Viewer, kind: str) -> None:
     assert viewer.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("scopes", "need", "gives_member"),
+    [
+        ("read", ("read:statuses",), True),
+        ("profile", ("read:statuses",), False),
+        ("write:media", ("read:statuses",), False),
+        ("write:media", ("write:media",), True),
+        ("profile", ("read:accounts", "profile"), True),
+        ("profile", PUBLIC, True),
+    ],
+)
+def test_member_only_when_the_scopes_allow(scopes: str, need: Any, gives_member: bool) -> None:
+    member = Actor(is_admin=False)
+    viewer = Viewer(member=member, token=AccessToken(), scopes=frozenset(scopes.split()))
+    assert (viewer.member_for(need) is member) is gives_member
 
 
 def test_viewer_without_token_has_no_scopes_to_lack() -> None:
@@ -361,6 +378,41 @@ async def test_the_403_does_not_depend_on_the_object_existing(world: Any) -> Non
     for path in ("/api/v1/spaces/999999/timeline", "/api/v1/statuses/999999", "/media/" + "0" * 64):
         response = await client.get(path, headers=bearer(tokens["profile"]))
         assert response.status_code == 403, path
+
+
+async def test_revoked_and_suspended_tokens_are_anonymous(world: Any) -> None:
+    """Not 403: such a token names nobody, so the request is anonymous (401 where a member is
+    needed, the private space 404 as to anyone)."""
+    from datetime import UTC, datetime
+
+    from clientapi.tokens import find_token
+
+    client, tokens, doors = world
+    row = await find_token(tokens["read"])
+    assert row is not None
+    row.revoked_at = datetime.now(UTC)
+    await row.save()
+    timeline = doors["space timeline"][1]
+    assert (await client.get(timeline, headers=bearer(tokens["read"]))).status_code == 404
+    me = "/api/v1/accounts/verify_credentials"
+    assert (await client.get(me, headers=bearer(tokens["read"]))).status_code == 401
+    await Actor.filter(local_username="owner").update(suspended_at=datetime.now(UTC))
+    full = bearer(tokens["read write follow"])
+    assert (await client.get(timeline, headers=full)).status_code == 404
+    assert (await client.get(me, headers=full)).status_code == 401
+
+
+async def test_the_viewer_is_resolved_once_per_request(world: Any) -> None:
+    from baraza.viewer import current_viewer, token_viewer
+
+    client, tokens, _doors = world
+    headers = bearer(tokens["read"])
+    async with client.app.test_request_context("/api/v1/timelines/home", headers=headers):
+        first = await token_viewer()
+        assert first.kind == "member" and first.scopes == frozenset({"read"})
+        assert await token_viewer() is first and await current_viewer() is first
+    async with client.app.test_request_context("/api/v1/timelines/home"):
+        assert await current_viewer() is ANONYMOUS
 
 
 async def test_profile_token_may_verify_credentials_and_nothing_else(world: Any) -> None:
