@@ -8,9 +8,9 @@ from actors.routes import visible_actor
 from baraza.negotiation import wants_html
 from baraza.responses import as2_response
 from baraza.services import settings
-from baraza.viewer import current_member
+from baraza.viewer import current_member, current_viewer
 from federation.errors import NotFound
-from federation.fetch_auth import require_signed_get, signed_requester
+from federation.fetch_auth import require_signed_get
 from outbox.documents import object_document, tombstone_document, wrap_activity
 from outbox.reading import local_requester, remote_requester, space_is_private, subject_of
 from outbox.visibility import may_see
@@ -30,11 +30,11 @@ async def visible_post(name: str, post_id: int) -> Post:
     if settings().authorized_fetch:
         await require_signed_get()
     subject = subject_of(post, await space_is_private(post))
-    member = await current_member()
+    member = await current_member()  # only when the token's scopes allow reading statuses
     requester = await (
         local_requester(post, member)
         if member
-        else remote_requester(post, await signed_requester())
+        else remote_requester(post, (await current_viewer()).signer)
     )
     if not may_see(subject, requester):
         raise NotFound("no such object")
