@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from quart import Blueprint, Response, request
 
-from actors.accounts import is_space_member, local_actor
+from actors.accounts import local_actor
 from actors.collections import PAGE_SIZE, collection, collection_page, parse_page
 from actors.documents import actor_document
+from actors.existence import knowledge, may_know
 from baraza.negotiation import wants_html
 from baraza.responses import as2_response
 from baraza.services import settings
@@ -24,9 +25,8 @@ async def visible_actor(name: str, kind: str | None) -> Actor:
     actor = await local_actor(name, kind=kind)
     if actor is None or actor.suspended_at is not None:
         raise NotFound("no such actor")
-    if actor.type == "Group" and actor.private:
-        if not await is_space_member(actor, await current_member()):
-            raise NotFound("no such actor")
+    if not await may_know(actor, await current_member()):
+        raise NotFound("no such actor")
     return actor
 
 
@@ -87,6 +87,10 @@ async def actor_collection(prefix: str, name: str, which: str) -> Response:
     else:
         query = Follow.filter(follower=actor, accepted=True)
         related = "target"
+        # A member's private spaces are in no collection an outsider can read, nor its size.
+        hidden = (await knowledge(await current_member())).hidden
+        if hidden:
+            query = query.filter(target_id__not_in=hidden)
     total = await query.count()
     if page is None:
         return as2_response(collection(url, total))

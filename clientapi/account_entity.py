@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from actors.documents import iso
+from actors.existence import Knowledge, knowledge
 from baraza.services import settings
 from storage.models import Actor, Follow, Post
 
@@ -17,7 +18,19 @@ def acct_of(actor: Actor) -> str:
     return actor.username if actor.local else f"{actor.username}@{actor.domain}"
 
 
-async def account(actor: Actor, *, with_counts: bool = True) -> dict[str, Any]:
+async def account(
+    actor: Actor,
+    *,
+    with_counts: bool = True,
+    viewer: Actor | None = None,
+    known: Knowledge | None = None,
+) -> dict[str, Any]:
+    """The entity as `viewer` may see it: anonymous unless given, which counts the least.
+
+    `following_count` leaves out the private spaces `viewer` may not know, so a member's count
+    does not tell an outsider that they belong to a space nobody else can see. A page of
+    accounts passes `known` (the viewer's `knowledge`) gathered once for all of them.
+    """
     base = settings().base_url
     avatar = actor.avatar_url or base + DEFAULT_AVATAR
     header = actor.header_url or base + DEFAULT_HEADER
@@ -49,7 +62,11 @@ async def account(actor: Actor, *, with_counts: bool = True) -> dict[str, Any]:
         entity["moved"] = None
     if with_counts:
         entity["followers_count"] = await Follow.filter(target=actor, accepted=True).count()
-        entity["following_count"] = await Follow.filter(follower=actor, accepted=True).count()
+        following = Follow.filter(follower=actor, accepted=True)
+        hidden = (known or await knowledge(viewer)).hidden
+        if hidden:
+            following = following.filter(target_id__not_in=hidden)
+        entity["following_count"] = await following.count()
         posts = Post.filter(actor=actor, deleted_at=None, visibility__in=("public", "unlisted"))
         entity["statuses_count"] = await posts.count()
         last = await posts.order_by("-id").first()
@@ -59,7 +76,7 @@ async def account(actor: Actor, *, with_counts: bool = True) -> dict[str, Any]:
 
 async def credential_account(actor: Actor) -> dict[str, Any]:
     """verify_credentials adds `source`: what the member edits in their settings."""
-    entity = await account(actor)
+    entity = await account(actor, viewer=actor)
     entity["source"] = {
         "privacy": "public",
         "sensitive": False,

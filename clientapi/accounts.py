@@ -14,13 +14,14 @@ from typing import Any
 
 from quart import Blueprint, Response, request
 
-from actors.accounts import is_space_member
+from actors.existence import knowledge, may_know
 from baraza.language import validate_language, validate_languages
 from baraza.responses import json_response
 from baraza.services import services, settings
+from baraza.viewer import current_member
 from clientapi.account_entity import account, credential_account
 from clientapi.api_params import MAX_SERIAL_ID, body_params, flag, id_list, row_id, text
-from clientapi.auth import current_caller, require_member
+from clientapi.auth import require_member
 from clientapi.pagination import bounded, link_header, parse_page
 from clientapi.relationships import relationship, relationships
 from federation.errors import NotFound, Unprocessable
@@ -45,11 +46,16 @@ def note_html(note: str) -> str:
 
 
 async def account_or_404(account_id: str) -> Actor:
+    """The account, or the same 404 for an unused id and for a space the caller may not know.
+
+    Every route that names an account by id comes through here (show, follow, block, mute,
+    follow requests...), so none of them can tell a private space from an unused id.
+    """
     number = row_id(account_id, MAX_SERIAL_ID)
     if number is None:
         raise NotFound("Record not found")
     actor = await Actor.get_or_none(id=number, suspended_at=None)
-    if actor is None:
+    if actor is None or not await may_know(actor, await current_member()):
         raise NotFound("Record not found")
     return actor
 
@@ -108,9 +114,12 @@ async def lookup() -> Response:
         actor = await Actor.get_or_none(
             username=name, domain=domain.lower(), local=False, suspended_at=None
         )
+    viewer = await current_member()
     if actor is None or (actor.local and actor.type == "Application"):
         raise NotFound("Record not found")
-    return json_response(await account(actor))
+    if not await may_know(actor, viewer):
+        raise NotFound("Record not found")
+    return json_response(await account(actor, viewer=viewer))
 
 
 @blueprint.get("/api/v1/accounts/relationships")
@@ -119,7 +128,9 @@ async def relationships_view() -> Response:
     ids = id_list(request.args.getlist("id[]") + request.args.getlist("id"), "id")
     if len(ids) > MAX_RELATIONSHIP_IDS:
         raise Unprocessable(f"at most {MAX_RELATIONSHIP_IDS} ids")
-    found = {a.id: a for a in await Actor.filter(id__in=ids)}
+    # A private space the member may not know has no relationship to show, as an unused id.
+    known = (await knowledge(member)).visible(await Actor.filter(id__in=ids))
+    found = {a.id: a for a in known}
     return json_response(await relationships(member, [found[i] for i in ids if i in found]))
 
 
@@ -152,12 +163,9 @@ async def search() -> Response:
     for actor in await candidates.order_by("-local", "username").limit(page.limit):
         if all(actor.id != f.id for f in found):
             found.append(actor)
-    visible = [
-        a
-        for a in found
-        if not (a.type == "Group" and a.private) or await is_space_member(a, member)
-    ]
-    return json_response([await account(a) for a in visible[: page.limit]])
+    known = await knowledge(member)
+    visible = known.visible(found)
+    return json_response([await account(a, known=known) for a in visible[: page.limit]])
 
 
 @blueprint.get("/api/v1/accounts/<account_id>")
@@ -165,7 +173,7 @@ async def get_account(account_id: str) -> Response:
     actor = await account_or_404(account_id)
     if actor.local and actor.type == "Application":
         raise NotFound("Record not found")
-    return json_response(await account(actor))
+    return json_response(await account(actor, viewer=await current_member()))
 
 
 async def _follow_page(query: Any, related: str, base_path: str) -> Response:
@@ -174,7 +182,8 @@ async def _follow_page(query: Any, related: str, base_path: str) -> Response:
     rows = await bounded(query.prefetch_related(related), page)
     if page.ascending:
         rows = list(reversed(rows))
-    body = [await account(getattr(r, related)) for r in rows]
+    known = await knowledge(await current_member())
+    body = [await account(getattr(r, related), known=known) for r in rows]
     response = json_response(body)
     link = link_header(settings().url(base_path), request.args, [r.id for r in rows])
     if link:
@@ -182,28 +191,20 @@ async def _follow_page(query: Any, related: str, base_path: str) -> Response:
     return response
 
 
-async def _listable(account_id: str) -> Actor:
-    """A private space's membership is its members' business, not the public's."""
-    actor = await account_or_404(account_id)
-    if actor.type == "Group" and actor.private:
-        caller = await current_caller()
-        viewer = caller.account if caller else None
-        if viewer is None or not await Follow.exists(follower=viewer, target=actor, accepted=True):
-            raise NotFound("Record not found")
-    return actor
-
-
 @blueprint.get("/api/v1/accounts/<account_id>/followers")
 async def followers(account_id: str) -> Response:
-    actor = await _listable(account_id)
+    actor = await account_or_404(account_id)
     query = Follow.filter(target=actor, accepted=True, follower__suspended_at=None)
     return await _follow_page(query, "follower", f"/api/v1/accounts/{actor.id}/followers")
 
 
 @blueprint.get("/api/v1/accounts/<account_id>/following")
 async def following(account_id: str) -> Response:
-    actor = await _listable(account_id)
+    actor = await account_or_404(account_id)
     query = Follow.filter(follower=actor, accepted=True, target__suspended_at=None)
+    hidden = (await knowledge(await current_member())).hidden
+    if hidden:  # a member's private spaces are not listed to whoever may not know them
+        query = query.filter(target_id__not_in=hidden)
     return await _follow_page(query, "target", f"/api/v1/accounts/{actor.id}/following")
 
 

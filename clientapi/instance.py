@@ -13,6 +13,7 @@ from typing import Any
 from quart import Blueprint, Response, request
 
 from actors.documents import iso
+from actors.existence import knowledge, not_in_hidden_spaces
 from baraza import __version__
 from baraza.responses import json_response
 from baraza.services import settings
@@ -94,7 +95,9 @@ def _streaming_url() -> str:
 async def instance_v1() -> Response:
     config = settings()
     users = await Actor.filter(local=True, type="Person", suspended_at=None).count()
-    statuses = await Post.filter(local=True, deleted_at=None).count()
+    # Anyone may ask: a private space's posts count as if they did not exist.
+    hidden = (await knowledge(None)).hidden
+    statuses = await Post.filter(not_in_hidden_spaces(hidden), local=True, deleted_at=None).count()
     return json_response(
         {
             "uri": config.host,

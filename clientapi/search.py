@@ -17,6 +17,7 @@ from typing import Any
 from quart import Blueprint, Response, request
 from tortoise.expressions import Q
 
+from actors.existence import Knowledge, knowledge
 from baraza.responses import json_response
 from baraza.services import services, settings
 from clientapi.account_entity import account
@@ -24,7 +25,7 @@ from clientapi.auth import require
 from clientapi.status_entity import statuses
 from federation.errors import FederationError, Unprocessable
 from outbox.viewing import visible_posts
-from storage.models import Actor, Follow, Post
+from storage.models import Actor, Post
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +70,7 @@ def _int(value: str | None, name: str, default: int, maximum: int) -> int:
     return min(int(value), maximum)
 
 
-async def _visible_spaces(viewer: Actor | None) -> set[int]:
-    if viewer is None:
-        return set()
-    return set(
-        await Follow.filter(follower=viewer, accepted=True, target__private=True).values_list(
-            "target_id", flat=True
-        )
-    )
-
-
-async def _accounts(query: Query, viewer: Actor | None, limit: int, offset: int) -> list[Actor]:
+async def _accounts(query: Query, known: Knowledge, limit: int, offset: int) -> list[Actor]:
     if query.kind == "url":
         return list(await Actor.filter(uri=query.text, suspended_at=None).limit(1))
     rows = Actor.filter(suspended_at=None, type__in=ACTOR_TYPES).exclude(type="Application")
@@ -88,13 +79,9 @@ async def _accounts(query: Query, viewer: Actor | None, limit: int, offset: int)
     elif query.text:
         name = query.text
         rows = rows.filter(Q(username__icontains=name) | Q(display_name__icontains=name))
-    member_of = await _visible_spaces(viewer)
-    found = []
-    for actor in await rows.order_by("-local", "username").offset(offset).limit(limit * 2):
-        if actor.private and actor.id not in member_of:
-            continue  # a private space is invisible to non-members
-        found.append(actor)
-    return found[:limit]
+    if known.hidden:  # a private space is invisible to non-members, and takes no place
+        rows = rows.filter(id__not_in=known.hidden)
+    return known.visible(await rows.order_by("-local", "username").offset(offset).limit(limit))
 
 
 async def _statuses(query: Query, viewer: Actor | None, limit: int, offset: int) -> list[Post]:
@@ -192,10 +179,13 @@ async def search() -> Response:
 
     result: dict[str, list[Any]] = {"accounts": [], "statuses": [], "hashtags": []}
     if wanted in ("", "accounts"):
-        actors = await _accounts(query, viewer, limit, offset)
+        known = await knowledge(viewer)
+        actors = await _accounts(query, known, limit, offset)
         if resolved_actor is not None and all(a.id != resolved_actor.id for a in actors):
             actors.insert(0, resolved_actor)
-        result["accounts"] = [await account(a) for a in actors[:limit]]
+        # Resolving `name@this-host` finds local actors too: the same rule applies to them.
+        actors = known.visible(actors)
+        result["accounts"] = [await account(a, known=known) for a in actors[:limit]]
     if wanted in ("", "statuses"):
         posts = await _statuses(query, viewer, limit, offset)
         if resolved_post is not None and all(p.id != resolved_post.id for p in posts):

@@ -1,8 +1,8 @@
 """The client API for spaces (Mastodon has none; documented in docs/api.md).
 
 Membership, the space timeline, join requests and moderation. A private space answers 404 to
-anyone who is not one of its members, exactly as if it did not exist; the library and Talks
-endpoints are in `clientapi.space_library`.
+anyone who is not one of its members, exactly as if it did not exist (`actors.existence`
+decides); the library and Talks endpoints are in `clientapi.space_library`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from quart import Blueprint, Response, request
 
+from actors.existence import knowledge, may_know
 from baraza.responses import json_response
 from baraza.services import settings
 from baraza.viewer import current_member
@@ -23,7 +24,6 @@ from federation.errors import NotFound, Unprocessable
 from outbox import actions
 from outbox.replies import send_accept, send_reject
 from outbox.viewing import visible_posts
-from spaces.library import may_read_space
 from spaces.moderation import remove_member, remove_post, require_moderator, role_of
 from storage.models import Actor, Block, Follow, Post, SpaceRole
 
@@ -32,19 +32,23 @@ blueprint = Blueprint("spaces_api", __name__)
 PREFIX = "/api/v1/spaces"
 
 
-async def find_space(space_id: str, viewer: Actor | None, *, for_join: bool = False) -> Actor:
-    """The space if the viewer may know it exists; 404 otherwise, whatever the reason.
+def no_such_space() -> NotFound:
+    """The one answer for an unused id and for a space the caller may not know."""
+    return NotFound("Record not found")
 
-    Joining is the one exception: a local member may ask to join a private space whose id
-    they were given, so the request can exist before the membership does.
-    """
+
+async def _space_row(space_id: str) -> Actor:
     space = await Actor.get_or_none(id=id_or_404(space_id, MAX_SERIAL_ID), local=True, type="Group")
     if space is None or space.suspended_at is not None:
-        raise NotFound("Record not found")
-    if for_join and viewer is not None and viewer.local:
-        return space
-    if not await may_read_space(space, viewer):
-        raise NotFound("Record not found")
+        raise no_such_space()
+    return space
+
+
+async def find_space(space_id: str, viewer: Actor | None) -> Actor:
+    """The space if the viewer may know it exists; 404 otherwise, whatever the reason."""
+    space = await _space_row(space_id)
+    if not await may_know(space, viewer):
+        raise no_such_space()
     return space
 
 
@@ -77,7 +81,9 @@ async def my_spaces() -> Response:
         .order_by("id")
         .prefetch_related("target")
     )
-    return _answer([await space_entity(f.target, member) for f in follows])
+    # A pending request to a private space is not listed: the space is not known until joined.
+    known = await knowledge(member)
+    return _answer([await space_entity(f.target, member) for f in follows if known.knows(f.target)])
 
 
 @blueprint.get(f"{PREFIX}/<space_id>")
@@ -102,12 +108,18 @@ async def space_timeline(space_id: str) -> Response:
 @blueprint.post(f"{PREFIX}/<space_id>/join")
 async def join(space_id: str) -> Response:
     member = await require_member("write:follows")
-    space = await find_space(space_id, member, for_join=True)
-    if await Block.exists(actor=space, target=member):
+    space = await _space_row(space_id)
+    banned = await Block.exists(actor=space, target=member)
+    if not await may_know(space, member):
+        # A private space answers an outsider exactly as an unused id does. The request is
+        # still recorded, so that whoever a member gave the id to can be admitted by its
+        # moderators (they list and approve requests); the asker learns nothing until then.
+        if not banned:
+            await Follow.get_or_create(follower=member, target=space, defaults={"accepted": False})
+        raise no_such_space()
+    if banned:
         raise Forbidden("you are banned from this space")
-    if space.private:
-        await Follow.get_or_create(follower=member, target=space, defaults={"accepted": False})
-    else:
+    if not space.private:
         await actions.follow(settings(), member, space)
     return _answer(await space_entity(space, member))
 
@@ -115,7 +127,11 @@ async def join(space_id: str) -> Response:
 @blueprint.post(f"{PREFIX}/<space_id>/leave")
 async def leave(space_id: str) -> Response:
     member = await require_member("write:follows")
-    space = await find_space(space_id, member, for_join=True)
+    space = await _space_row(space_id)
+    if not await may_know(space, member):
+        # Withdrawing a pending request to a private space answers as an unused id does.
+        await Follow.filter(follower=member, target=space, accepted=False).delete()
+        raise no_such_space()
     if await role_of(space, member) == "owner":
         raise Unprocessable("the owner cannot leave the space")
     await Follow.filter(follower=member, target=space).delete()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from actors.documents import iso
+from actors.existence import knowledge, not_in_hidden_spaces
 from baraza.services import settings
 from clientapi.account_entity import account
 from clientapi.boost_ids import boost_status_id
@@ -113,8 +114,10 @@ async def _load(posts: list[Post], boosts: list[Announce], viewer: Actor | None)
     }
     actor_ids = {p.actor_id for p in posts} | {b.actor_id for b in boosts}
     actors = await Actor.filter(id__in=actor_ids) if actor_ids else []
+    known = await knowledge(viewer)
     if mention_uris:
-        for actor in await Actor.filter(uri__in=mention_uris):
+        # A private space named in a post is no mention to whoever may not know it.
+        for actor in known.visible(await Actor.filter(uri__in=mention_uris)):
             data.actors_by_uri[actor.uri] = actor
     for actor in actors:
         data.accounts[actor.id] = await account(actor, with_counts=False)
@@ -123,10 +126,11 @@ async def _load(posts: list[Post], boosts: list[Announce], viewer: Actor | None)
     data.favourites = Counter(await Like.filter(post_id__in=ids).values_list("post_id", flat=True))
     data.reblogs = Counter(await Announce.filter(post_id__in=ids).values_list("post_id", flat=True))
     uris = [p.uri for p in posts]
+    # Replies inside a private space count only for those who may know the space.
     data.replies = Counter(
-        await Post.filter(in_reply_to_uri__in=uris, deleted_at=None).values_list(
-            "in_reply_to_uri", flat=True
-        )
+        await Post.filter(
+            not_in_hidden_spaces(known.hidden), in_reply_to_uri__in=uris, deleted_at=None
+        ).values_list("in_reply_to_uri", flat=True)
     )
     if viewer is not None:
         data.favourited = set(

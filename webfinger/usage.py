@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from actors.existence import knowledge, not_in_hidden_spaces
 from storage.models import Actor, Post
 
 
@@ -24,7 +25,9 @@ async def usage_counts(now: datetime | None = None) -> Usage:
         active_month=await members.filter(last_active_at__gte=now - timedelta(days=30)).count(),
         active_halfyear=await members.filter(last_active_at__gte=now - timedelta(days=180)).count(),
         local_posts=await Post.filter(
-            local=True, visibility="public", deleted_at=None, space__private=False
-        ).count()
-        + await Post.filter(local=True, visibility="public", deleted_at=None, space=None).count(),
+            not_in_hidden_spaces((await knowledge(None)).hidden),
+            local=True,
+            visibility="public",
+            deleted_at=None,
+        ).count(),
     )
