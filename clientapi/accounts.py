@@ -1,7 +1,7 @@
 """Accounts in the Mastodon API: the member's own profile, other accounts, and relationships.
 
 Every change that other servers must hear about (follow, unfollow, block, accepting a
-request) goes through `outbox.actions`, `outbox.blocks` or `outbox.replies`, never straight
+request) goes through `outbox.graph`, never straight
 to the database, so the API and C2S publish the same activities.
 """
 
@@ -25,9 +25,8 @@ from clientapi.auth import require_member
 from clientapi.pagination import bounded, link_header, parse_page
 from clientapi.relationships import relationship, relationships
 from federation.errors import NotFound, Unprocessable
-from outbox import actions, blocks
-from outbox.replies import send_accept, send_reject
-from storage.models import Actor, Block, Follow, Mute
+from outbox import graph
+from storage.models import Actor, Follow
 from webfinger.resolve import parse_handle, resolve_handle
 
 log = logging.getLogger(__name__)
@@ -212,13 +211,7 @@ async def following(account_id: str) -> Response:
 async def follow(account_id: str) -> Response:
     member = await require_member("write:follows")
     target = await account_or_404(account_id)
-    if target.type == "Application":
-        raise Unprocessable("this account cannot be followed")
-    if await Block.exists(actor=target, target=member) or await Block.exists(
-        actor=member, target=target
-    ):
-        raise Unprocessable("you cannot follow an account you blocked or that blocked you")
-    await actions.follow(settings(), member, target)
+    await graph.follow(settings(), member, target)
     return json_response(await relationship(member, target))
 
 
@@ -226,7 +219,7 @@ async def follow(account_id: str) -> Response:
 async def unfollow(account_id: str) -> Response:
     member = await require_member("write:follows")
     target = await account_or_404(account_id)
-    await actions.unfollow(settings(), member, target)
+    await graph.unfollow(settings(), member, target)
     return json_response(await relationship(member, target))
 
 
@@ -234,7 +227,7 @@ async def unfollow(account_id: str) -> Response:
 async def block(account_id: str) -> Response:
     member = await require_member("write:blocks")
     target = await account_or_404(account_id)
-    await blocks.block(settings(), member, target)
+    await graph.block(settings(), member, target)
     return json_response(await relationship(member, target))
 
 
@@ -242,7 +235,7 @@ async def block(account_id: str) -> Response:
 async def unblock(account_id: str) -> Response:
     member = await require_member("write:blocks")
     target = await account_or_404(account_id)
-    await blocks.unblock(settings(), member, target)
+    await graph.unblock(settings(), member, target)
     return json_response(await relationship(member, target))
 
 
@@ -250,9 +243,7 @@ async def unblock(account_id: str) -> Response:
 async def mute(account_id: str) -> Response:
     member = await require_member("write:mutes")
     target = await account_or_404(account_id)
-    if target.id == member.id:
-        raise Unprocessable("you cannot mute yourself")
-    await Mute.get_or_create(actor=member, target=target)
+    await graph.mute(member, target)
     return json_response(await relationship(member, target))
 
 
@@ -260,7 +251,7 @@ async def mute(account_id: str) -> Response:
 async def unmute(account_id: str) -> Response:
     member = await require_member("write:mutes")
     target = await account_or_404(account_id)
-    await Mute.filter(actor=member, target=target).delete()
+    await graph.unmute(member, target)
     return json_response(await relationship(member, target))
 
 
@@ -279,24 +270,11 @@ async def _pending_request(member: Actor, account_id: str) -> tuple[Follow, Acto
     return request_row, requester
 
 
-def _follow_doc(request_row: Follow, requester: Actor, member: Actor) -> dict[str, Any]:
-    return {
-        "id": request_row.uri,
-        "type": "Follow",
-        "actor": requester.uri,
-        "object": member.uri,
-    }
-
-
 @blueprint.post("/api/v1/follow_requests/<account_id>/authorize")
 async def authorize_request(account_id: str) -> Response:
     member = await require_member("write:follows")
     request_row, requester = await _pending_request(member, account_id)
-    updated = await Follow.filter(id=request_row.id, accepted=False).update(accepted=True)
-    if updated and not requester.local and request_row.uri:
-        await send_accept(
-            settings(), member, requester, _follow_doc(request_row, requester, member)
-        )
+    await graph.answer_follow(settings(), request_row, accept=True)
     return json_response(await relationship(member, requester))
 
 
@@ -304,9 +282,5 @@ async def authorize_request(account_id: str) -> Response:
 async def reject_request(account_id: str) -> Response:
     member = await require_member("write:follows")
     request_row, requester = await _pending_request(member, account_id)
-    deleted = await Follow.filter(id=request_row.id, accepted=False).delete()
-    if deleted and not requester.local and request_row.uri:
-        await send_reject(
-            settings(), member, requester, _follow_doc(request_row, requester, member)
-        )
+    await graph.answer_follow(settings(), request_row, accept=False)
     return json_response(await relationship(member, requester))

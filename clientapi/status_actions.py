@@ -14,9 +14,8 @@ from clientapi.api_params import MAX_SERIAL_ID, row_id
 from clientapi.auth import require, require_member
 from clientapi.pagination import bounded, link_header, parse_page, select
 from clientapi.status_entity import status, statuses
-from federation.errors import NotFound, Unprocessable
-from outbox import actions
-from outbox.surface import notify
+from federation.errors import NotFound
+from outbox import interactions
 from outbox.viewing import visible_post, visible_posts
 from storage.models import Actor, Announce, Bookmark, Like, Post
 
@@ -35,10 +34,7 @@ def paged(entities: list[dict[str, Any]], ids: list[int]) -> Response:
 async def favourite(status_id: str) -> Response:
     member = await require_member("write:favourites")
     post = await visible_post(status_id, member)
-    if not await Like.exists(actor=member, post=post):
-        await actions.like(settings(), member, post)
-        author = await post.actor
-        await notify(author, "favourite", member, post)
+    await interactions.like(settings(), member, post)
     return json_response(await status(post, member))
 
 
@@ -46,7 +42,7 @@ async def favourite(status_id: str) -> Response:
 async def unfavourite(status_id: str) -> Response:
     member = await require_member("write:favourites")
     post = await visible_post(status_id, member)
-    await actions.unlike(settings(), member, post)
+    await interactions.unlike(settings(), member, post)
     return json_response(await status(post, member))
 
 
@@ -54,12 +50,7 @@ async def unfavourite(status_id: str) -> Response:
 async def reblog(status_id: str) -> Response:
     member = await require_member("write:statuses")
     post = await visible_post(status_id, member)
-    if post.visibility not in ("public", "unlisted"):
-        raise Unprocessable("Validation failed: this status cannot be reblogged")
-    existed = await Announce.exists(actor=member, post=post)
-    boost = await actions.announce(settings(), member, post)
-    if not existed:
-        await notify(await post.actor, "reblog", member, post)
+    boost = await interactions.announce(settings(), member, post)
     boost.post = post
     return json_response(await status(boost, member))
 
@@ -68,7 +59,7 @@ async def reblog(status_id: str) -> Response:
 async def unreblog(status_id: str) -> Response:
     member = await require_member("write:statuses")
     post = await visible_post(status_id, member)
-    await actions.unannounce(settings(), member, post)
+    await interactions.unannounce(settings(), member, post)
     return json_response(await status(post, member))
 
 
@@ -76,7 +67,7 @@ async def unreblog(status_id: str) -> Response:
 async def bookmark(status_id: str) -> Response:
     member = await require_member("write:bookmarks")
     post = await visible_post(status_id, member)
-    await Bookmark.get_or_create(actor=member, post=post)
+    await interactions.bookmark(member, post)
     return json_response(await status(post, member))
 
 
@@ -84,7 +75,7 @@ async def bookmark(status_id: str) -> Response:
 async def unbookmark(status_id: str) -> Response:
     member = await require_member("write:bookmarks")
     post = await visible_post(status_id, member)
-    await Bookmark.filter(actor=member, post=post).delete()
+    await interactions.unbookmark(member, post)
     return json_response(await status(post, member))
 
 

@@ -2,10 +2,7 @@
 Mastodon.py's `stream_user`, `stream_public`, `stream_hashtag` among them.
 
 Same streams, same rendering and the same visibility decisions as `clientapi.streaming`; only
-the framing differs (`event: NAME` / `data: PAYLOAD`, and `:thump` heartbeats). The same
-rule for changes too: no event is written once the token is revoked or the account suspended
-(`outbox.connections.still_receiving` before each), and the response ends as soon as
-`outbox.stream_bus` wakes it for such a change.
+the framing differs (`event: NAME` / `data: PAYLOAD`, and `:thump` heartbeats).
 """
 
 from __future__ import annotations
@@ -20,8 +17,7 @@ from clientapi.auth import require
 from clientapi.streaming import Subscription, parse_subscription, render
 from federation.errors import Unprocessable
 from outbox import stream_bus
-from outbox.connections import open_watch, still_receiving
-from storage.models import AccessToken, Actor
+from storage.models import Actor
 
 blueprint = Blueprint("clientapi_streaming_sse", __name__)
 
@@ -42,40 +38,20 @@ def sse_frame(message: str) -> bytes:
     return f"event: {parsed['event']}\ndata: {parsed['payload']}\n\n".encode()
 
 
-async def _events(
-    token: AccessToken, viewer: Actor, subscription: Subscription
-) -> AsyncIterator[bytes]:
+async def _events(viewer: Actor, subscription: Subscription) -> AsyncIterator[bytes]:
     queue = stream_bus.subscribe()
-    watch = open_watch(token.id, viewer.id)
-    woken = asyncio.create_task(watch.changed.wait())
-    getter = asyncio.create_task(queue.get())
     try:
         yield b":)\n\n"
         while True:
-            done, _ = await asyncio.wait(
-                {getter, woken}, timeout=HEARTBEAT_SECONDS, return_when=asyncio.FIRST_COMPLETED
-            )
-            if not done:
+            try:
+                item = await asyncio.wait_for(queue.get(), timeout=HEARTBEAT_SECONDS)
+            except TimeoutError:
                 yield b":thump\n\n"
                 continue
-            if woken in done:
-                watch.changed.clear()
-                if not await still_receiving(token.id, viewer.id):
-                    return  # the response ends: the client sees the stream close
-                woken = asyncio.create_task(watch.changed.wait())
-            if getter not in done:
-                continue
-            item, getter = getter.result(), asyncio.create_task(queue.get())
-            messages = await render(item, viewer, frozenset({subscription}))
-            if messages and not await still_receiving(token.id, viewer.id):
-                return
-            for message in messages:
+            for message in await render(item, viewer, frozenset({subscription})):
                 yield sse_frame(message)
     finally:
         stream_bus.unsubscribe(queue)
-        stream_bus.unwatch(watch)
-        for task in (woken, getter):
-            task.cancel()
 
 
 @blueprint.get("/api/v1/streaming/<path:which>")
@@ -88,8 +64,7 @@ async def sse(which: str) -> Response:
     subscription = parse_subscription(stream, request.args.get("tag", ""))
     if subscription is None:
         raise Unprocessable("a hashtag stream needs a tag")
-    # stream_with_context keeps the app context for the generator.
-    events = stream_with_context(_events)(caller.token, caller.account, subscription)
+    events = stream_with_context(_events)(caller.account, subscription)  # keeps the app context
     response = Response(events, content_type="text/event-stream")
     response.timeout = None
     response.headers["Cache-Control"] = "no-cache"

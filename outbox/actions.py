@@ -20,50 +20,33 @@ from baraza.settings import Settings
 from federation.activities import PUBLIC
 from federation.errors import Unprocessable
 from outbox import stream_bus
-from outbox.audience import addressing, recipients_for, remote_followers, stored_visibility
+from outbox.audience import addressing, recipients_for, stored_visibility
 from outbox.commit import action
 from outbox.documents import object_document, tombstone_document, wrap_activity
 from outbox.edits import version
+from outbox.graph import follow, unfollow
+from outbox.interactions import announce, like, unannounce, unlike
 from outbox.publish import publish
 from outbox.surface import notify_stored_post
-from storage.models import Actor, Announce, Follow, Like, MediaAttachment, Post
+from storage.models import Actor, Follow, MediaAttachment, Post
+
+__all__ = [
+    "announce",
+    "create_post",
+    "delete_post",
+    "follow",
+    "like",
+    "unannounce",
+    "unfollow",
+    "unlike",
+]
+# follow/unfollow live in `outbox.graph`, like/boost in `outbox.interactions`; they are
+# re-exported here for the callers that still import them from this module.
 
 
 def _new_activity_url(settings: Settings) -> tuple[int, str]:
     activity_id = new_id()
     return activity_id, activity_url(settings, activity_id)
-
-
-async def follow(settings: Settings, member: Actor, target: Actor) -> Follow:
-    if target.id == member.id:
-        raise Unprocessable("you cannot follow yourself")
-    activity_id, uri = _new_activity_url(settings)
-    existing = await Follow.get_or_none(follower=member, target=target)
-    if existing is not None:
-        return existing
-    if target.local:
-        hidden = target.type == "Group" and target.private
-        if hidden:
-            raise Unprocessable("private spaces are joined by request to their moderators")
-        return await Follow.create(
-            follower=member, target=target, uri=uri, accepted=not target.manually_approves_followers
-        )
-    record = await Follow.create(follower=member, target=target, uri=uri, accepted=False)
-    doc = wrap_activity(uri, "Follow", member, target.uri, to=[target.uri], cc=[])
-    await publish(settings, member, doc, [target], activity_id=activity_id)
-    return record
-
-
-async def unfollow(settings: Settings, member: Actor, target: Actor) -> None:
-    record = await Follow.get_or_none(follower=member, target=target)
-    if record is None:
-        return
-    await record.delete()
-    if not target.local:
-        activity_id, uri = _new_activity_url(settings)
-        inner = {"id": record.uri, "type": "Follow", "actor": member.uri, "object": target.uri}
-        doc = wrap_activity(uri, "Undo", member, inner, to=[target.uri], cc=[])
-        await publish(settings, member, doc, [target], activity_id=activity_id)
 
 
 async def create_post(
@@ -234,96 +217,3 @@ async def delete_post(settings: Settings, member: Actor, post: Post) -> None:
 
             await relay_activity_to_space(settings, post, doc)
         after.add(lambda: stream_bus.status_deleted(post.id))
-
-
-async def _interaction_recipients(post: Post, member: Actor, with_followers: bool) -> list[Actor]:
-    author = post.actor if isinstance(post.actor, Actor) else await post.actor
-    recipients = [] if author.local else [author]
-    if with_followers:
-        recipients += await remote_followers(member)
-    return recipients
-
-
-async def like(settings: Settings, member: Actor, post: Post) -> Like:
-    existing = await Like.get_or_none(actor=member, post=post)
-    if existing is not None:
-        return existing
-    activity_id, uri = _new_activity_url(settings)
-    record = await Like.create(actor=member, post=post, uri=uri)
-    author = await post.actor
-    doc = wrap_activity(uri, "Like", member, post.uri, to=[author.uri], cc=[])
-    await publish(
-        settings,
-        member,
-        doc,
-        await _interaction_recipients(post, member, False),
-        activity_id=activity_id,
-    )
-    if post.space_id:
-        from spaces.relay import relay_activity_to_space
-
-        await relay_activity_to_space(settings, post, doc)
-    return record
-
-
-async def unlike(settings: Settings, member: Actor, post: Post) -> None:
-    await _undo(settings, member, post, Like, "Like", with_followers=False)
-
-
-async def announce(settings: Settings, member: Actor, post: Post) -> Announce:
-    if post.visibility not in ("public", "unlisted"):
-        raise Unprocessable("only public and unlisted posts can be boosted")
-    existing = await Announce.get_or_none(actor=member, post=post)
-    if existing is not None:
-        return existing
-    activity_id, uri = _new_activity_url(settings)
-    record = await Announce.create(actor=member, post=post, uri=uri)
-    author = await post.actor
-    doc = wrap_activity(
-        uri,
-        "Announce",
-        member,
-        post.uri,
-        to=[PUBLIC],
-        cc=[author.uri, member.followers_url],
-        published=iso(record.created_at),
-    )
-    await publish(
-        settings,
-        member,
-        doc,
-        await _interaction_recipients(post, member, True),
-        activity_id=activity_id,
-    )
-    return record
-
-
-async def unannounce(settings: Settings, member: Actor, post: Post) -> None:
-    await _undo(settings, member, post, Announce, "Announce", with_followers=True)
-
-
-async def _undo(
-    settings: Settings, member: Actor, post: Post, model: type, kind: str, *, with_followers: bool
-) -> None:
-    record = await model.get_or_none(actor=member, post=post)
-    if record is None:
-        return
-    await record.delete()
-    activity_id, uri = _new_activity_url(settings)
-    inner = {"id": record.uri, "type": kind, "actor": member.uri, "object": post.uri}
-    author = await post.actor
-    doc = wrap_activity(
-        uri,
-        "Undo",
-        member,
-        inner,
-        to=[author.uri],
-        cc=[member.followers_url] if with_followers else [],
-    )
-    await publish(
-        settings,
-        member,
-        doc,
-        await _interaction_recipients(post, member, with_followers),
-        activity_id=activity_id,
-    )

@@ -1,7 +1,11 @@
 """ActivityPub client-to-server: POST to a member's own outbox with an OAuth token.
 
-Accepts a bare object (wrapped in a Create) or the activities a member can perform; each is
-carried out by `outbox.actions`, the same code the Mastodon API uses.
+A door: it parses the activity, checks the token's scope for that kind of activity
+(`scope_for`, pure and table-tested), and hands the rest to the core actions
+(`outbox.interactions`, `outbox.graph`, `outbox.actions`), the same functions the Mastodon
+API and the inbox call. So a C2S Like meets the same visibility rule, a C2S Follow the same
+Block check, and both notify like the API does. A post or actor the member may not know of is
+answered exactly as one that does not exist.
 """
 
 from __future__ import annotations
@@ -11,76 +15,128 @@ from typing import Any
 from quart import Blueprint, Response, request
 
 from actors.accounts import local_actor
+from actors.existence import may_know
 from baraza.responses import json_response
 from baraza.services import services, settings
-from baraza.viewer import current_member
+from baraza.viewer import token_viewer
 from federation.activities import PUBLIC, is_public, parse_json
 from federation.errors import BadRequest, NotFound, Refused, Unauthorized, Unprocessable
-from outbox import actions
+from outbox import actions, graph, interactions
+from outbox.viewing import may_view
 from storage.models import Actor, Post
 
 blueprint = Blueprint("c2s", __name__)
 
+MISSING = "Record not found"  # one answer for what is absent and what is hidden
+OUT_OF_SCOPE = "This action is outside the authorized scopes"
+POST_TYPES = ("Note", "Article", "Question", "Page")
+
+# Which write scope each activity needs, as the Mastodon API asks for the same acts.
+SCOPES = {
+    "Create": "write:statuses",
+    "Update": "write:statuses",
+    "Delete": "write:statuses",
+    "Announce": "write:statuses",
+    "Like": "write:favourites",
+    "Follow": "write:follows",
+    "Block": "write:blocks",
+}
+
+
+def scope_for(kind: object, inner_kind: object = None) -> str:
+    """Pure: the scope a C2S activity needs. An Undo needs what the act it undoes needed; a
+    bare post is a Create; anything else needs the broad `write` (and is then refused as
+    unsupported, so a narrow token learns nothing more than that it is out of scope)."""
+    if kind in POST_TYPES:
+        return SCOPES["Create"]
+    if kind == "Undo":
+        return SCOPES.get(inner_kind, "write") if isinstance(inner_kind, str) else "write"
+    return SCOPES.get(kind, "write") if isinstance(kind, str) else "write"
+
+
+def _addresses(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [a for a in value if isinstance(a, str)]
+    return []
+
 
 def _visibility(doc: dict[str, Any], followers: str) -> str:
-    to = doc.get("to") or []
-    cc = doc.get("cc") or []
-    to = [to] if isinstance(to, str) else to
-    cc = [cc] if isinstance(cc, str) else cc
-    if any(isinstance(a, str) and is_public(a) for a in to):
+    to = _addresses(doc.get("to"))
+    cc = _addresses(doc.get("cc"))
+    if any(is_public(a) for a in to):
         return "public"
-    if any(isinstance(a, str) and is_public(a) for a in cc):
+    if any(is_public(a) for a in cc):
         return "unlisted"
     if followers in to or followers in cc:
         return "private"
     return "direct"
 
 
-async def _object_uri_actor(uri: object) -> Actor:
+def _uri_of(value: object) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else None
+
+
+async def _actor(uri: object, member: Actor) -> Actor:
+    """The actor an activity names, or 404 alike for an unknown one and a private space the
+    member is not in."""
     from federation.remote_actors import get_actor
 
-    if not isinstance(uri, str):
+    uri = _uri_of(uri)
+    if uri is None:
         raise BadRequest("object must be an actor id")
-    return await get_actor(uri, services=services())
+    try:
+        actor = await get_actor(uri, services=services())
+    except NotFound as exc:
+        raise NotFound(MISSING) from exc
+    if not await may_know(actor, member):
+        raise NotFound(MISSING)
+    return actor
 
 
 async def _post(uri: object) -> Post:
-    if isinstance(uri, dict):
-        uri = uri.get("id")
-    post = await Post.get_or_none(uri=uri) if isinstance(uri, str) else None
+    """The post an activity names; whether the member may act on it is the action's call,
+    which answers a hidden post with the same 404 as this one."""
+    uri = _uri_of(uri)
+    post = await Post.get_or_none(uri=uri) if uri is not None else None
     if post is None:
-        raise NotFound("no such object here")
+        raise NotFound(MISSING)
     return post
 
 
 async def _create(member: Actor, obj: dict[str, Any]) -> str:
-    config = settings()
     mentions: list[Actor] = []
-    addressed = [*(obj.get("to") or []), *(obj.get("cc") or [])]
     space = None
-    for uri in addressed:
-        if not isinstance(uri, str) or is_public(uri) or uri == member.followers_url:
+    for uri in [*_addresses(obj.get("to")), *_addresses(obj.get("cc"))]:
+        if is_public(uri) or uri == member.followers_url:
             continue
-        actor = await _object_uri_actor(uri)
+        actor = await _actor(uri, member)
         if actor.type == "Group" and actor.local:
             space = actor
         else:
             mentions.append(actor)
     reply = None
-    if isinstance(obj.get("inReplyTo"), str):
-        reply = await Post.get_or_none(uri=obj["inReplyTo"])
+    reply_uri = _uri_of(obj.get("inReplyTo"))
+    if reply_uri is not None:
+        reply = await Post.get_or_none(uri=reply_uri)
+        if reply is not None and not await may_view(reply, member):
+            reply = None  # a hidden parent is treated as an unknown one
     content = obj.get("content")
     if not isinstance(content, str) or not content.strip():
         raise Unprocessable("a post needs content")
+    summary = obj.get("summary")
     post = await actions.create_post(
-        config,
+        settings(),
         member,
         content,
         visibility=_visibility(obj, member.followers_url or ""),
         mentions=mentions,
         in_reply_to=reply,
         space=space,
-        summary=obj.get("summary") if isinstance(obj.get("summary"), str) else "",
+        summary=summary if isinstance(summary, str) else "",
         sensitive=obj.get("sensitive") is True,
     )
     return post.uri
@@ -91,14 +147,24 @@ async def _undo(member: Actor, inner: object) -> None:
     if not isinstance(inner, dict):
         raise BadRequest("Undo needs the embedded activity")
     kind = inner.get("type")
+    target = inner.get("object")
     if kind == "Follow":
-        await actions.unfollow(config, member, await _object_uri_actor(inner.get("object")))
+        await graph.unfollow(config, member, await _actor(target, member))
+    elif kind == "Block":
+        await graph.unblock(config, member, await _actor(target, member))
     elif kind == "Like":
-        await actions.unlike(config, member, await _post(inner.get("object")))
+        await interactions.unlike(config, member, await _post(target))
     elif kind == "Announce":
-        await actions.unannounce(config, member, await _post(inner.get("object")))
+        await interactions.unannounce(config, member, await _post(target))
     else:
         raise Unprocessable(f"cannot undo {kind!r}")
+
+
+def _wrapped(doc: dict[str, Any]) -> dict[str, Any]:
+    """A bare post is a Create of it (ActivityPub 6.2.1)."""
+    if doc.get("type") in POST_TYPES:
+        return {"type": "Create", "object": doc, "to": doc.get("to"), "cc": doc.get("cc")}
+    return doc
 
 
 @blueprint.post("/users/<name>/outbox")
@@ -106,36 +172,43 @@ async def c2s_outbox(name: str) -> Response:
     owner = await local_actor(name, kind="Person")
     if owner is None:
         raise NotFound("no such actor")
-    member = await current_member()
+    viewer = await token_viewer()
+    member = viewer.member
     if member is None:
         raise Unauthorized("an access token with the write scope is required")
     if member.id != owner.id:
         raise Refused("this is not your outbox")
-    doc = parse_json(await request.get_data())
-    config = settings()
+    doc = _wrapped(parse_json(await request.get_data()))
     kind = doc.get("type")
-    if kind in ("Note", "Article", "Question", "Page"):
-        doc = {"type": "Create", "object": doc, "to": doc.get("to"), "cc": doc.get("cc")}
-        kind = "Create"
+    inner = doc.get("object")
+    if not viewer.may((scope_for(kind, inner.get("type") if isinstance(inner, dict) else None),)):
+        raise Refused(OUT_OF_SCOPE)
+    config = settings()
     location = None
     if kind == "Create":
-        if not isinstance(doc.get("object"), dict):
+        if not isinstance(inner, dict):
             raise BadRequest("Create needs an embedded object")
-        location = await _create(member, doc["object"])
+        location = await _create(member, inner)
     elif kind == "Follow":
-        await actions.follow(config, member, await _object_uri_actor(doc.get("object")))
+        await graph.follow(config, member, await _actor(inner, member))
+    elif kind == "Block":
+        await graph.block(config, member, await _actor(inner, member))
     elif kind == "Like":
-        await actions.like(config, member, await _post(doc.get("object")))
+        await interactions.like(config, member, await _post(inner))
     elif kind == "Announce":
-        await actions.announce(config, member, await _post(doc.get("object")))
+        await interactions.announce(config, member, await _post(inner))
     elif kind == "Delete":
-        await actions.delete_post(config, member, await _post(doc.get("object")))
+        post = await _post(inner)
+        # Until deleting is refused by the core itself, a post the member may not see is
+        # answered as missing here, so Delete cannot probe for hidden posts either.
+        await interactions.require_visible(post, member)
+        await actions.delete_post(config, member, post)
     elif kind == "Undo":
-        await _undo(member, doc.get("object"))
+        await _undo(member, inner)
     else:
         raise Unprocessable(f"unsupported activity type {kind!r}")
     headers = {"Location": location} if location else None
     return json_response({"ok": True, "id": location}, 201, headers=headers)
 
 
-__all__ = ["PUBLIC", "blueprint"]
+__all__ = ["PUBLIC", "blueprint", "scope_for"]

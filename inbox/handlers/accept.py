@@ -1,8 +1,9 @@
-"""Accept of one of our Follows: the follow becomes active."""
+"""Accept of one of our Follows (the follow becomes active), or an answer to one of our Talks."""
 
 from __future__ import annotations
 
 from inbox.handlers.base import Context
+from outbox import graph
 from storage.models import Follow
 
 
@@ -27,6 +28,4 @@ async def handle(ctx: Context) -> None:
 
         await record_remote_answer(ctx.actor, ctx.activity.object_id, "Accept", ctx.activity.id)
         return
-    if not follow.accepted:
-        follow.accepted = True
-        await follow.save(update_fields=["accepted"])
+    await graph.answer_follow(ctx.settings, follow, accept=True)

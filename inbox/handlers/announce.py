@@ -9,7 +9,9 @@ from __future__ import annotations
 from federation.activities import host_of
 from inbox.handlers.base import Context
 from inbox.ingest import store_remote_post
-from storage.models import Announce, Post
+from outbox import interactions
+from outbox.received import Received
+from storage.models import Post
 
 
 async def _fetch_post(ctx: Context, uri: str) -> Post | None:
@@ -53,12 +55,8 @@ async def handle(ctx: Context) -> None:
         post = await _fetch_post(ctx, uri)
         if post is None:
             return
-    if post.deleted_at is not None or post.visibility not in ("public", "unlisted"):
-        return  # a boost of a private post is not a way to read it
-    _, created = await Announce.get_or_create(
-        actor=ctx.actor, post=post, defaults={"uri": ctx.activity.id}
+    # A boost of a post its actor may not see, or of a private post, is refused by the action:
+    # a boost is not a way to read or to publish one.
+    await interactions.announce(
+        ctx.settings, ctx.actor, post, Received(ctx.activity.id, ctx.activity.raw)
     )
-    if created and post.local:
-        from outbox.surface import notify
-
-        await notify(post.actor, "reblog", ctx.actor, post)

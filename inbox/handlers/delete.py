@@ -1,10 +1,13 @@
-"""Delete of one of the actor's posts (kept as a tombstone), or of the actor itself."""
+"""Delete of one of the actor's posts (kept as a tombstone, and relayed by a public space it
+was posted in, FEP-1b12), or of the actor itself."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from inbox.handlers.base import Context
+from outbox.commit import action
+from spaces.relay import relay_activity_to_space
 from storage.models import Follow, Post
 
 
@@ -22,7 +25,11 @@ async def handle(ctx: Context) -> None:
     post = await ctx.post(target)
     if post is None or post.actor_id != ctx.actor.id:
         return
-    post.deleted_at = datetime.now(UTC)
-    post.content = ""
-    post.summary = ""
-    await post.save(update_fields=["deleted_at", "content", "summary"])
+    async with action():
+        post.deleted_at = datetime.now(UTC)
+        post.content = ""
+        post.summary = ""
+        await post.save(update_fields=["deleted_at", "content", "summary"])
+        if post.space_id is not None:
+            # A public space tells its followers, as it does for a local member's delete.
+            await relay_activity_to_space(ctx.settings, post, ctx.activity.raw)

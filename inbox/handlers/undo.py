@@ -1,9 +1,13 @@
-"""Undo of the actor's own Follow, Like, Announce or Block."""
+"""Undo of the actor's own Follow, Like, Announce or Block, applied by the same actions as a
+local member's (`outbox.graph`, `outbox.interactions`): a withdrawn Like of a post in a public
+space is relayed by the space like the Like was."""
 
 from __future__ import annotations
 
 from inbox.handlers.base import Context
-from storage.models import Announce, Block, Follow, Like
+from outbox import graph, interactions
+from outbox.received import Received
+from storage.models import Announce, Like
 
 
 async def handle(ctx: Context) -> None:
@@ -15,33 +19,38 @@ async def handle(ctx: Context) -> None:
         inner_object = inner_object.get("id")
     if not isinstance(inner_object, str):
         inner_object = None
+    received = Received(ctx.activity.id, ctx.activity.raw)
 
     if inner_type == "Follow" or (inner_type is None and inner_id):
-        query = Follow.filter(follower=ctx.actor)
         target = await ctx.local_actor_named(inner_object)
         if target is not None:
-            await query.filter(target=target).delete()
+            await graph.unfollow(ctx.settings, ctx.actor, target, received)
         elif inner_id:
-            await query.filter(uri=inner_id).delete()
+            await graph.unfollow_by_uri(ctx.settings, ctx.actor, inner_id, received)
     if inner_type in ("Like", "EmojiReact") or inner_type is None:
-        await _undo_interaction(ctx, Like, inner_id, inner_object)
+        await _undo_interaction(ctx, Like, inner_id, inner_object, received)
     if inner_type == "Announce" or inner_type is None:
-        await _undo_interaction(ctx, Announce, inner_id, inner_object)
+        await _undo_interaction(ctx, Announce, inner_id, inner_object, received)
     if inner_type == "Block" or inner_type is None:
         target = await ctx.local_actor_named(inner_object)
         if target is not None:
-            await Block.filter(actor=ctx.actor, target=target).delete()
+            await graph.unblock(ctx.settings, ctx.actor, target, received)
         elif inner_id:
-            await Block.filter(actor=ctx.actor, uri=inner_id).delete()
+            await graph.unblock_by_uri(ctx.settings, ctx.actor, inner_id, received)
 
 
 async def _undo_interaction(
-    ctx: Context, model: type, inner_id: str | None, object_uri: str | None
+    ctx: Context,
+    model: type[Like] | type[Announce],
+    inner_id: str | None,
+    object_uri: str | None,
+    received: Received,
 ) -> None:
-    if inner_id:
-        deleted = await model.filter(actor=ctx.actor, uri=inner_id).delete()
-        if deleted:
-            return
+    if inner_id and await interactions.undo_by_uri(
+        ctx.settings, ctx.actor, model, inner_id, received
+    ):
+        return
     post = await ctx.post(object_uri)
     if post is not None:
-        await model.filter(actor=ctx.actor, post=post).delete()
+        undo = interactions.unlike if model is Like else interactions.unannounce
+        await undo(ctx.settings, ctx.actor, post, received)

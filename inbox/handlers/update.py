@@ -1,4 +1,5 @@
-"""Update of the actor's own profile, or of one of its posts (an edit)."""
+"""Update of the actor's own profile, or of one of its posts (an edit, relayed by a public
+space it was posted in, FEP-1b12)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from federation.activities import parse_object
 from federation.origin import ACTOR_TYPES
 from inbox.handlers.base import Context
 from inbox.ingest import drop_rejected_media, fields_from
+from outbox.commit import action
+from spaces.relay import relay_activity_to_space
 
 
 async def handle(ctx: Context) -> None:
@@ -42,4 +45,8 @@ async def handle(ctx: Context) -> None:
         fresh_poll["votes"] = post.poll.get("votes", {})
         post.poll = fresh_poll
     post.edited_at = datetime.now(UTC)
-    await post.save()
+    async with action():
+        await post.save()
+        if post.space_id is not None:
+            # A public space tells its followers, as it does for a local member's edit.
+            await relay_activity_to_space(ctx.settings, post, ctx.activity.raw)

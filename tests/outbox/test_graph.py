@@ -1,0 +1,97 @@
+"""The social graph's one follow action: the pure decision, and the same effects from every door."""
+
+from __future__ import annotations
+
+import pytest
+
+from actors.accounts import create_member
+from outbox import graph
+from outbox.graph import FollowFacts, FollowOutcome, follow_outcome
+from storage.models import Follow, Notification
+
+BASE = FollowFacts(
+    follower_local=True,
+    is_self=False,
+    target_local=True,
+    target_type="Person",
+    target_private_space=False,
+    target_suspended=False,
+    blocked=False,
+    approves_by_hand=False,
+)
+
+
+def facts(**changes: object) -> FollowFacts:
+    return FollowFacts(**{**BASE.__dict__, **changes})
+
+
+@pytest.mark.parametrize(
+    ("case", "expected", "why"),
+    [
+        (facts(), FollowOutcome.ACCEPTED, "an open local account is followed at once"),
+        (facts(approves_by_hand=True), FollowOutcome.PENDING, "a locked account decides"),
+        (facts(target_local=False), FollowOutcome.PENDING, "a remote server answers later"),
+        (
+            facts(follower_local=False, follower_silenced=True),
+            FollowOutcome.PENDING,
+            "a silenced domain waits for approval, as on Mastodon",
+        ),
+        (facts(is_self=True), FollowOutcome.SELF, "nobody follows themselves"),
+        (facts(blocked=True), FollowOutcome.BLOCKED, "a block either way forbids following"),
+        (
+            facts(blocked=True, target_local=False),
+            FollowOutcome.BLOCKED,
+            "also for a remote target the member blocked",
+        ),
+        (
+            facts(follower_local=False, blocked=True),
+            FollowOutcome.BLOCKED,
+            "a remote follower the member blocked is rejected",
+        ),
+        (
+            facts(target_type="Group", target_private_space=True),
+            FollowOutcome.PRIVATE_SPACE,
+            "a private space is joined by request, never by Follow",
+        ),
+        (
+            facts(target_type="Application"),
+            FollowOutcome.NOT_FOLLOWABLE,
+            "a member cannot follow the instance actor",
+        ),
+        (
+            facts(follower_local=False, target_type="Application"),
+            FollowOutcome.ACCEPTED,
+            "a relay may follow the instance actor",
+        ),
+        (
+            facts(target_suspended=True, blocked=True),
+            FollowOutcome.GONE,
+            "a suspended account is gone, whatever else holds",
+        ),
+    ],
+)
+def test_follow_outcome_table(case: FollowFacts, expected: FollowOutcome, why: str) -> None:
+    assert follow_outcome(case) is expected, why
+
+
+async def test_local_follow_notifies_the_target_like_a_remote_one(app, settings) -> None:
+    """The API's follow of a local member used to tell nobody; the inbox's did."""
+    amina = await create_member(settings, "amina")
+    bruno = await create_member(settings, "bruno")
+    await graph.follow(settings, bruno, amina)
+    assert await Follow.filter(follower=bruno, target=amina, accepted=True).exists()
+    note = await Notification.get(recipient=amina)
+    assert (note.type, note.account_id) == ("follow", bruno.id)
+
+
+async def test_answering_a_request_accepts_it_once(app, settings) -> None:
+    amina = await create_member(settings, "amina")
+    amina.manually_approves_followers = True
+    await amina.save()
+    bruno = await create_member(settings, "bruno")
+    request = await graph.follow(settings, bruno, amina)
+    assert request is not None and request.accepted is False
+    assert await Notification.filter(recipient=amina, type="follow_request").count() == 1
+    assert await graph.answer_follow(settings, request, accept=True) is True
+    assert await graph.answer_follow(settings, request, accept=True) is False
+    assert (await Follow.get(id=request.id)).accepted is True
