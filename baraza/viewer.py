@@ -138,7 +138,10 @@ async def enforce_route_scope() -> None:
     """The one scope gate, before every request and socket: 403 for a token lacking the
     route's scope. Without a valid token the route decides alone (401 where it needs a user).
     """
-    need = current_need()
+    method, endpoint = current_route()
+    if endpoint is None:
+        return  # no route matched: the 404 or 405 comes next, whoever asks
+    need = route_need(method, endpoint)
     if not need:
         return  # public routes (discovery, static, metrics with its own token): no lookup
     viewer = await token_viewer()

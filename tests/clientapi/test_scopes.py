@@ -415,6 +415,13 @@ async def test_the_viewer_is_resolved_once_per_request(world: Any) -> None:
         assert await current_viewer() is ANONYMOUS
 
 
+async def test_an_unrouted_path_is_404_and_a_wrong_method_405_whatever_the_token(world: Any):
+    client, tokens, _doors = world
+    headers = bearer(tokens["profile"])
+    assert (await client.get("/api/v1/no/such/thing", headers=headers)).status_code == 404
+    assert (await client.delete("/api/v1/timelines/home", headers=headers)).status_code == 405
+
+
 async def test_profile_token_may_verify_credentials_and_nothing_else(world: Any) -> None:
     """Mastodon 4.3's `profile` scope exists for exactly this call."""
     client, tokens, _doors = world
