@@ -35,6 +35,7 @@ from federation.domain_blocks import (
     update_block,
 )
 from federation.errors import NotFound, Unprocessable
+from outbox import stream_bus
 from storage.models import Actor, DomainAllow, DomainBlock, Post, Report
 
 blueprint = Blueprint("clientapi_admin", __name__)
@@ -285,6 +286,7 @@ async def account_action(account_id: str) -> Response:
         if target.id == admin.id:
             raise Unprocessable("you cannot suspend yourself")
         await suspend_actor(settings(), admin.acct, target, reason)
+        stream_bus.actor_suspended(target.id)  # its open connections close now
     elif kind == "unsuspend":
         await unsuspend_actor(admin.acct, target)
     elif kind == "none":

@@ -28,6 +28,7 @@ from clientapi.api_params import body_params, text
 from clientapi.auth import current_caller
 from clientapi.tokens import issue_token, token_hash
 from federation.errors import FederationError, Unauthorized, Unprocessable
+from outbox import stream_bus
 from storage.models import AccessToken, Actor, AuthorizationCode, OAuthApp
 
 blueprint = Blueprint("oauth", __name__)
@@ -408,6 +409,7 @@ async def _grant_refresh(params: dict[str, Any], app: OAuthApp) -> Response:
     )
     if not revoked:
         raise OAuthError("invalid_grant", "the refresh token is invalid or revoked")
+    stream_bus.token_revoked(old.id)
     return await _token_answer(old.account, scopes, app, with_refresh=True)
 
 
@@ -430,5 +432,6 @@ async def revoke_endpoint() -> Response:
     if row is not None and row.revoked_at is None:
         row.revoked_at = datetime.now(UTC)
         await row.save(update_fields=["revoked_at"])
+        stream_bus.token_revoked(row.id)  # open streams and co-editing sockets close now
     # RFC 7009: an unknown token is answered like a revoked one.
     return json_response({})

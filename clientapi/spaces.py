@@ -21,7 +21,7 @@ from clientapi.auth import Forbidden, require_member
 from clientapi.pagination import bounded, link_header, parse_page
 from clientapi.status_entity import statuses
 from federation.errors import NotFound, Unprocessable
-from outbox import actions
+from outbox import actions, stream_bus
 from outbox.replies import send_accept, send_reject
 from outbox.viewing import visible_posts
 from spaces.moderation import remove_member, remove_post, require_moderator, role_of
@@ -136,6 +136,7 @@ async def leave(space_id: str) -> Response:
         raise Unprocessable("the owner cannot leave the space")
     await Follow.filter(follower=member, target=space).delete()
     await SpaceRole.filter(space=space, member=member).delete()
+    stream_bus.membership_ended(member.id, space.id)
     return _answer(await space_entity(space, member))
 
 

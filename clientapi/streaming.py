@@ -5,6 +5,11 @@ for its own viewer whether an event belongs to one of its streams and renders th
 that viewer sees it, so a post is streamed exactly where `may_see` would have shown it in a
 timeline: a private-space post never appears on a public stream, nor to a non-member.
 Which stream an event belongs to is a pure function (`matching_streams`), table-tested.
+
+A connection obeys changes at once: before it sends anything it asks
+`outbox.connections.still_receiving` (the token and the account as they are now), and it
+closes (4401) as soon as `outbox.stream_bus` wakes it for a revoked token or a suspended
+account, so delivery stops with the change, not with the reconnect.
 """
 
 from __future__ import annotations
@@ -23,12 +28,15 @@ from clientapi.notifications import entities
 from clientapi.status_entity import status
 from clientapi.tokens import bearer_token, find_token
 from outbox import stream_bus
+from outbox.connections import open_watch, still_receiving
 from outbox.viewing import may_view
 from storage.models import Actor, Follow, Notification, Post
 
 log = logging.getLogger(__name__)
 
 blueprint = Blueprint("clientapi_streaming", __name__)
+
+CLOSE_UNAUTHORIZED = 4401  # the token was revoked or the account suspended while connected
 
 STREAMS = ("user", "user:notification", "public", "public:local", "hashtag", "hashtag:local")
 
@@ -158,22 +166,40 @@ async def stream() -> Response | None:
     if first is not None:
         subs.add(first)
     queue = stream_bus.subscribe()
+    watch = open_watch(row.id, viewer.id)
     await websocket.accept(subprotocol=protocol if protocol == token else None)
     reader = asyncio.create_task(_read_commands(subs))
+    woken = asyncio.create_task(watch.changed.wait())
+    getter = asyncio.create_task(queue.get())
     try:
-        while not reader.done():
-            getter = asyncio.create_task(queue.get())
-            done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-            if getter not in done:
-                getter.cancel()
+        while True:
+            done, _ = await asyncio.wait(
+                {getter, reader, woken}, return_when=asyncio.FIRST_COMPLETED
+            )
+            if woken in done:
+                watch.changed.clear()
+                if not await still_receiving(row.id, viewer.id):
+                    await websocket.close(CLOSE_UNAUTHORIZED, "access ended")
+                    break
+                woken = asyncio.create_task(watch.changed.wait())
+            if reader in done:
                 break
-            for message in await render(getter.result(), viewer, frozenset(subs)):
+            if getter not in done:
+                continue
+            item, getter = getter.result(), asyncio.create_task(queue.get())
+            messages = await render(item, viewer, frozenset(subs))
+            if messages and not await still_receiving(row.id, viewer.id):
+                await websocket.close(CLOSE_UNAUTHORIZED, "access ended")
+                break
+            for message in messages:
                 await websocket.send(message)
     finally:
         stream_bus.unsubscribe(queue)
-        reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await reader
+        stream_bus.unwatch(watch)
+        for task in (reader, woken, getter):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
     return None
 
 

@@ -2,7 +2,10 @@
 Mastodon.py's `stream_user`, `stream_public`, `stream_hashtag` among them.
 
 Same streams, same rendering and the same visibility decisions as `clientapi.streaming`; only
-the framing differs (`event: NAME` / `data: PAYLOAD`, and `:thump` heartbeats).
+the framing differs (`event: NAME` / `data: PAYLOAD`, and `:thump` heartbeats). The same
+rule for changes too: no event is written once the token is revoked or the account suspended
+(`outbox.connections.still_receiving` before each), and the response ends as soon as
+`outbox.stream_bus` wakes it for such a change.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from clientapi.auth import require
 from clientapi.streaming import Subscription, parse_subscription, render
 from federation.errors import Unprocessable
 from outbox import stream_bus
-from storage.models import Actor
+from outbox.connections import open_watch, still_receiving
+from storage.models import AccessToken, Actor
 
 blueprint = Blueprint("clientapi_streaming_sse", __name__)
 
@@ -38,20 +42,40 @@ def sse_frame(message: str) -> bytes:
     return f"event: {parsed['event']}\ndata: {parsed['payload']}\n\n".encode()
 
 
-async def _events(viewer: Actor, subscription: Subscription) -> AsyncIterator[bytes]:
+async def _events(
+    token: AccessToken, viewer: Actor, subscription: Subscription
+) -> AsyncIterator[bytes]:
     queue = stream_bus.subscribe()
+    watch = open_watch(token.id, viewer.id)
+    woken = asyncio.create_task(watch.changed.wait())
+    getter = asyncio.create_task(queue.get())
     try:
         yield b":)\n\n"
         while True:
-            try:
-                item = await asyncio.wait_for(queue.get(), timeout=HEARTBEAT_SECONDS)
-            except TimeoutError:
+            done, _ = await asyncio.wait(
+                {getter, woken}, timeout=HEARTBEAT_SECONDS, return_when=asyncio.FIRST_COMPLETED
+            )
+            if not done:
                 yield b":thump\n\n"
                 continue
-            for message in await render(item, viewer, frozenset({subscription})):
+            if woken in done:
+                watch.changed.clear()
+                if not await still_receiving(token.id, viewer.id):
+                    return  # the response ends: the client sees the stream close
+                woken = asyncio.create_task(watch.changed.wait())
+            if getter not in done:
+                continue
+            item, getter = getter.result(), asyncio.create_task(queue.get())
+            messages = await render(item, viewer, frozenset({subscription}))
+            if messages and not await still_receiving(token.id, viewer.id):
+                return
+            for message in messages:
                 yield sse_frame(message)
     finally:
         stream_bus.unsubscribe(queue)
+        stream_bus.unwatch(watch)
+        for task in (woken, getter):
+            task.cancel()
 
 
 @blueprint.get("/api/v1/streaming/<path:which>")
@@ -64,7 +88,8 @@ async def sse(which: str) -> Response:
     subscription = parse_subscription(stream, request.args.get("tag", ""))
     if subscription is None:
         raise Unprocessable("a hashtag stream needs a tag")
-    events = stream_with_context(_events)(caller.account, subscription)  # keeps the app context
+    # stream_with_context keeps the app context for the generator.
+    events = stream_with_context(_events)(caller.token, caller.account, subscription)
     response = Response(events, content_type="text/event-stream")
     response.timeout = None
     response.headers["Cache-Control"] = "no-cache"

@@ -4,13 +4,20 @@ Events carry ids only (a status was stored or deleted, a notification was made);
 WebSocket subscriber decides whether the event belongs to its streams and renders it for its
 own viewer, so one member's view of a post never leaks into another's stream. A slow
 subscriber loses events rather than holding up the request that published them.
+
+Access changes travel apart from those queues, so none is ever dropped: revoking a token,
+suspending an account, and a member leaving (or being removed from) a space wake every open
+connection they may concern (`Watch`). A woken connection asks the database whether it may
+still receive (`outbox.connections`), so a wake-up that concerns it only by accident costs
+one query and changes nothing. Changes made in another process reach the same watches through
+the sweeper in `outbox.connections`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +59,72 @@ def status_stored(post_id: int) -> None:
 
 def status_deleted(post_id: int) -> None:
     publish(BusEvent("delete", post_id=post_id))
+
+
+@dataclass(frozen=True)
+class AccessChange:
+    """Something that may end an open connection's right to receive; ids only."""
+
+    token_id: int | None = None  # this token was revoked
+    actor_id: int | None = None  # this account (a member or a space) was suspended
+    space_id: int | None = None  # with `actor_id`: that member is no longer in that space
+
+
+@dataclass(eq=False)
+class Watch:
+    """One open connection (a stream or a co-editing socket), woken when its access may end."""
+
+    token_id: int
+    account_id: int
+    space_id: int | None = None  # set for a co-editing socket: the space the document lives in
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+def concerns(change: AccessChange, watch: Watch) -> bool:
+    """Pure: might `change` end `watch`'s access? Over-matching is safe (it costs one re-check);
+    missing a match is not. Table-tested."""
+    if change.token_id is not None and change.token_id == watch.token_id:
+        return True
+    if change.actor_id is None:
+        return False
+    if change.space_id is not None:
+        return change.actor_id == watch.account_id and change.space_id == watch.space_id
+    return change.actor_id in (watch.account_id, watch.space_id)
+
+
+_watches: set[Watch] = set()
+
+
+def watch(token_id: int, account_id: int, space_id: int | None = None) -> Watch:
+    """Register an open connection; pair with `unwatch` when it closes."""
+    opened = Watch(token_id, account_id, space_id)
+    _watches.add(opened)
+    return opened
+
+
+def unwatch(opened: Watch) -> None:
+    _watches.discard(opened)
+
+
+def watches() -> list[Watch]:
+    """The open connections, for the sweeper that notices changes made by other processes."""
+    return list(_watches)
+
+
+def access_changed(change: AccessChange) -> None:
+    """Wake every open connection `change` may concern; each re-checks before its next frame."""
+    for opened in list(_watches):
+        if concerns(change, opened):
+            opened.changed.set()
+
+
+def token_revoked(token_id: int) -> None:
+    access_changed(AccessChange(token_id=token_id))
+
+
+def actor_suspended(actor_id: int) -> None:
+    access_changed(AccessChange(actor_id=actor_id))
+
+
+def membership_ended(member_id: int, space_id: int) -> None:
+    access_changed(AccessChange(actor_id=member_id, space_id=space_id))

@@ -16,6 +16,7 @@ from baraza.ids import new_id
 from baraza.settings import Settings
 from federation.activities import PUBLIC
 from federation.errors import NotFound, Refused, Unprocessable
+from outbox import stream_bus
 from outbox.audience import remote_followers
 from outbox.documents import wrap_activity
 from outbox.publish import publish
@@ -102,6 +103,7 @@ async def remove_member(
     await SpaceRole.filter(space=space, member=member).delete()
     if ban:
         await Block.get_or_create(actor=space, target=member)
+    stream_bus.membership_ended(member.id, space.id)  # its co-editing sockets close now
     if follow is not None and not member.local and not space.private:
         follow_doc: dict[str, Any] = {
             "id": follow.uri,

@@ -1,0 +1,276 @@
+"""Co-editing rooms: one live Yjs document per library document, who is in it, and its persistence.
+
+One in-memory room per document holds the CRDT (`pycrdt.Doc`) and its peers, so this needs
+the single-worker `baraza serve` (the default). The socket door (`clientapi.live`) parses
+frames, hands them to `handle`, and sends what lands in a peer's `outbox`, asking
+`peer_verdict` before every frame it sends.
+
+Durability: an update is applied, and the merged state written to `live_state`, before it is
+relayed to anyone, so every edit another peer has seen survives a crash. Storing the merged
+state (not a growing log of updates) is the compaction. Closing the last session, an explicit
+save (message type 100) or `POST .../save` writes a library version through
+`spaces.library.add_document`, with the members who sent updates as its co-authors.
+
+Who may edit is one pure decision (`may_edit_facts`) over facts gathered in two indexed
+queries (`editor_facts`); an open socket adds its token's standing (`outbox.connections`),
+so revoking the token, suspending the member or the space, and removing the member from the
+space all stop the next frame.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from pycrdt import Doc, Text
+
+from baraza.settings import Settings
+from outbox.connections import may_keep_receiving, token_standings
+from spaces.library import TEXT_SUFFIXES, Upload, add_document, read_blob
+from spaces.yjs_protocol import (
+    MESSAGE_AWARENESS,
+    MESSAGE_SAVE,
+    SYNC_STEP1,
+    SYNC_STEP2,
+    SYNC_UPDATE,
+    MalformedMessage,
+    parse_message,
+    save_message,
+    sync_message,
+)
+from storage.models import Actor, Block, Follow, LibraryDocument, LibraryVersion
+
+TEXT_NAME = "content"
+
+
+@dataclass(frozen=True)
+class EditorFacts:
+    """What decides whether a member may edit a space's documents, as the database holds it."""
+
+    member_active: bool  # the member's account is not suspended
+    member_local: bool
+    joined: bool  # an accepted membership (Follow) of the space
+    banned: bool  # the space blocks the member
+    space_active: bool  # the space is not suspended
+    space_private: bool
+
+
+def may_edit_facts(facts: EditorFacts) -> bool:
+    """Pure: a member in good standing of a space in good standing, not banned; a private
+    space's documents are for its local members only (its rule for reading). Table-tested."""
+    if not (facts.member_active and facts.space_active and facts.joined) or facts.banned:
+        return False
+    return facts.member_local or not facts.space_private
+
+
+NOT_JOINED = EditorFacts(False, False, False, False, False, False)
+
+
+async def editor_facts(space_id: int, member_id: int) -> EditorFacts:
+    """Two indexed queries: the membership row joined to both accounts, then the ban."""
+    rows = await Follow.filter(follower_id=member_id, target_id=space_id, accepted=True).values(
+        "follower__suspended_at", "follower__local", "target__suspended_at", "target__private"
+    )
+    if not rows:
+        return NOT_JOINED
+    row = rows[0]
+    return EditorFacts(
+        member_active=row["follower__suspended_at"] is None,
+        member_local=bool(row["follower__local"]),
+        joined=True,
+        banned=await Block.exists(actor_id=space_id, target_id=member_id),
+        space_active=row["target__suspended_at"] is None,
+        space_private=bool(row["target__private"]),
+    )
+
+
+async def may_edit(space: Actor, member: Actor | None) -> bool:
+    """Who may see the space and is one of its members, not banned and not suspended."""
+    if member is None:
+        return False
+    return may_edit_facts(await editor_facts(space.id, member.id))
+
+
+class Verdict(Enum):
+    """May an open co-editing socket receive its next frame, and if not, why."""
+
+    ALLOWED = "allowed"
+    TOKEN = "the access token was revoked or the account suspended"
+    MEMBERSHIP = "no longer a member of this space"
+
+
+@dataclass(eq=False)
+class Peer:
+    """One open socket in a room: the member, the token it opened with, what it is owed."""
+
+    member: Actor
+    token_id: int
+    outbox: asyncio.Queue[bytes] = field(default_factory=asyncio.Queue)
+    awareness: bytes | None = None
+
+
+@dataclass(eq=False)
+class Room:
+    """One document's live state and who edited it since its last library version."""
+
+    document_id: int
+    space_id: int
+    doc: Doc
+    peers: set[Peer] = field(default_factory=set)
+    coauthors: dict[int, Actor] = field(default_factory=dict)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+async def peer_verdict(room: Room, peer: Peer) -> Verdict:
+    """Asked before every frame a peer is sent: three indexed queries, then pure decisions."""
+    standing = (await token_standings([peer.token_id])).get(peer.token_id)
+    if not may_keep_receiving(standing, peer.member.id):
+        return Verdict.TOKEN
+    if not may_edit_facts(await editor_facts(room.space_id, peer.member.id)):
+        return Verdict.MEMBERSHIP
+    return Verdict.ALLOWED
+
+
+_rooms: dict[int, Room] = {}
+
+
+def open_room(document_id: int) -> Room | None:
+    return _rooms.get(document_id)
+
+
+async def room_for(settings: Settings, document: LibraryDocument) -> Room:
+    """The document's room, seeded from storage the first time anyone opens it."""
+    room = _rooms.get(document.id)
+    if room is None:
+        ydoc = await seed(settings, document)
+        room = _rooms.setdefault(
+            document.id,
+            Room(document_id=document.id, space_id=document.space_id, doc=ydoc),  # type: ignore[attr-defined]
+        )
+    return room
+
+
+async def seed(settings: Settings, document: LibraryDocument) -> Doc:
+    """The stored live state; a document never edited live starts from its current text."""
+    ydoc = Doc()
+    text = ydoc.get(TEXT_NAME, type=Text)
+    if document.live_state:
+        ydoc.apply_update(base64.b64decode(document.live_state))
+        return ydoc
+    version = await LibraryVersion.get_or_none(document=document, version=document.current_version)
+    if version is not None and version.content_type.startswith("text/"):
+        body = await read_blob(settings, version.sha256)
+        text += body.decode("utf-8", "replace")
+        await persist(document.id, ydoc)
+    return ydoc
+
+
+async def persist(document_id: int, ydoc: Doc) -> None:
+    state = base64.b64encode(ydoc.get_update()).decode("ascii")
+    await LibraryDocument.filter(id=document_id).update(live_state=state)
+
+
+def join(room: Room, peer: Peer) -> None:
+    """A new peer enters: it is owed the server's state vector and everyone's awareness."""
+    room.peers.add(peer)
+    peer.outbox.put_nowait(sync_message(SYNC_STEP1, room.doc.get_state()))
+    for other in room.peers:
+        if other is not peer and other.awareness is not None:
+            peer.outbox.put_nowait(other.awareness)
+
+
+def leave(room: Room, peer: Peer) -> bool:
+    """The peer is gone; True when it was the last (the room should then save and close)."""
+    room.peers.discard(peer)
+    return not room.peers
+
+
+def close_if_empty(room: Room) -> None:
+    if not room.peers and _rooms.get(room.document_id) is room:
+        del _rooms[room.document_id]
+
+
+def _version_filename(title: str, previous: LibraryVersion | None) -> str:
+    """Keep a text version's name (so `.md` stays Markdown); otherwise the title as `.txt`."""
+    if previous is not None:
+        suffix = "." + previous.filename.rsplit(".", 1)[-1] if "." in previous.filename else ""
+        if previous.content_type.startswith("text/") and suffix.lower() in TEXT_SUFFIXES:
+            return previous.filename
+    stem = re.sub(r"[^A-Za-z0-9 _-]", "_", title).strip() or "document"
+    return f"{stem[:200]}.txt"
+
+
+async def save_version(
+    settings: Settings, room: Room, space: Actor, preferred: Actor
+) -> LibraryVersion | None:
+    """A new library version of the live text, credited to those who edited since the last."""
+    async with room.lock:
+        body = str(room.doc.get(TEXT_NAME, type=Text)).encode("utf-8")
+        if not body:
+            return None
+        document = await LibraryDocument.get(id=room.document_id)
+        previous = await LibraryVersion.get_or_none(
+            document=document, version=document.current_version
+        )
+        if previous is not None and previous.sha256 == hashlib.sha256(body).hexdigest():
+            return None  # nothing changed since the last version
+        upload = Upload(data=body, filename=_version_filename(document.title, previous))
+        candidates = [preferred, *(a for a in room.coauthors.values() if a.id != preferred.id)]
+        for uploader in candidates:
+            if not await may_edit(space, uploader):
+                continue
+            _doc, version = await add_document(
+                settings, uploader, space, upload, document_id=document.id
+            )
+            version.coauthors = sorted(a.uri for a in room.coauthors.values())
+            await version.save(update_fields=["coauthors"])
+            room.coauthors.clear()
+            return version
+        return None
+
+
+def _broadcast(room: Room, sender: Peer, frame: bytes) -> None:
+    for peer in room.peers:
+        if peer is not sender:
+            peer.outbox.put_nowait(frame)
+
+
+async def _apply_update(room: Room, peer: Peer, update: bytes) -> None:
+    """Validated on a scratch document first, so a bad update never touches the room's."""
+    try:
+        Doc().apply_update(update)
+    except ValueError as exc:
+        raise MalformedMessage(f"invalid Yjs update: {exc}") from exc
+    async with room.lock:
+        before = room.doc.get_state()
+        room.doc.apply_update(update)
+        if room.doc.get_state() == before:
+            return
+        await persist(room.document_id, room.doc)
+        room.coauthors[peer.member.id] = peer.member
+    _broadcast(room, peer, sync_message(SYNC_UPDATE, update))
+
+
+async def handle(settings: Settings, room: Room, space: Actor, peer: Peer, frame: bytes) -> None:
+    """One Yjs message from `peer`; replies and relays land in the peers' outboxes.
+
+    Raises `MalformedMessage` for a frame that is not a valid Yjs message."""
+    message = parse_message(frame)
+    if message.kind == MESSAGE_AWARENESS:
+        peer.awareness = frame
+        _broadcast(room, peer, frame)
+    elif message.kind == MESSAGE_SAVE:
+        await save_version(settings, room, space, peer.member)
+        peer.outbox.put_nowait(save_message())
+    elif message.sub == SYNC_STEP1:
+        try:
+            missing = room.doc.get_update(message.payload)
+        except ValueError as exc:
+            raise MalformedMessage(f"invalid state vector: {exc}") from exc
+        peer.outbox.put_nowait(sync_message(SYNC_STEP2, missing))
+    else:
+        await _apply_update(room, peer, message.payload)
