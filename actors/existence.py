@@ -13,7 +13,7 @@ one actor, or the set of private spaces a viewer may know for a whole list or co
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -153,3 +153,15 @@ def not_in_hidden_spaces(hidden: Iterable[int]) -> Q:
     """
     in_no_space = Q(space_id__isnull=True, visibility__not="space")
     return in_no_space | Q(space_id__isnull=False, space_id__not_in=list(hidden))
+
+
+async def mentionable(author: Actor, found: Mapping[str, Actor]) -> dict[str, Actor]:
+    """Of the actors a status names, those its author may mention.
+
+    A private space named by someone outside it stays plain text: no Mention tag, so no
+    notification and no delivery, and the rendered link would confirm the name exists.
+    """
+    if not any(is_private_space(facts_of(a)) for a in found.values()):
+        return dict(found)
+    known = await knowledge(author)
+    return {handle: a for handle, a in found.items() if known.knows(a)}
