@@ -6,7 +6,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from actors.keys import generate_key_pair_async
-from actors.names import check_name
+from actors.names import NAME_PATTERN, check_name
 from actors.passwords import hash_password
 from actors.urls import INSTANCE_ACTOR_NAME, actor_urls, shared_inbox
 from baraza.settings import Settings
@@ -118,6 +118,13 @@ async def ensure_instance_actor(settings: Settings) -> Actor:
 
 
 async def local_actor(name: str, *, kind: str | None = None) -> Actor | None:
+    """The local actor of that name, or None; a path segment no name can be is simply None.
+
+    Names come from URLs: a 10,000-character segment must not reach the query (the column's
+    validator raises, a 500), so anything outside the name alphabet names nobody.
+    """
+    if not (NAME_PATTERN.fullmatch(name) or name == INSTANCE_ACTOR_NAME):
+        return None
     query = Actor.filter(local_username=name, local=True)
     if kind is not None:
         query = query.filter(type=kind)

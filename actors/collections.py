@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from actors.documents import AS_CONTEXT
+from storage.ids import MAX_BIGINT, parse_int
 
 PAGE_SIZE = 20
 MAX_PAGE = 10_000
@@ -19,11 +20,8 @@ def parse_page(value: str | None) -> int | None:
     """`None` for the collection itself; a page number otherwise. Junk counts as page 1."""
     if value is None:
         return None
-    try:
-        page = int(value)
-    except ValueError:
-        return 1
-    return min(max(page, 1), MAX_PAGE)
+    page = parse_int(value, minimum=-MAX_BIGINT, maximum=MAX_BIGINT)  # non-ASCII digits: junk
+    return 1 if page is None else min(max(page, 1), MAX_PAGE)
 
 
 def collection(url: str, total: int) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from markupsafe import Markup
-from quart import Quart, Response, request
+from quart import Quart, Response, has_request_context, request
 from werkzeug.exceptions import HTTPException
 
 from baraza.i18n import install_i18n
@@ -15,6 +15,7 @@ from baraza.sanitize import clean_html
 from baraza.services import Services
 from baraza.settings import Settings
 from baraza.uploads import UploadAwareRequest
+from baraza.url_input import install_url_input
 from federation.errors import FederationError, ServiceUnavailable, TooManyRequests
 from storage.database import DatabaseUnavailable, close_database, open_database
 
@@ -30,6 +31,7 @@ SECURITY_HEADERS = {
 
 def create_app(settings: Settings, *, manage_database: bool = True) -> Quart:
     app = Quart(__name__)
+    install_url_input(app)  # before any rule is added: strict ids, NUL-free names and queries
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.request_class = UploadAwareRequest
     app.config["JSON_SORT_KEYS"] = False
@@ -179,7 +181,8 @@ def _register_errors(app: Quart) -> None:
             405: "method not allowed",
             413: "request body too large",
         }.get(status, error.name.lower())
-        if wants_html(request.headers.get("Accept")) and status == 404:
+        # a refused websocket handshake has no request context, and no HTML page to show
+        if has_request_context() and wants_html(request.headers.get("Accept")) and status == 404:
             from baraza.pages import render_error
 
             return await render_error(status, reason)

@@ -20,12 +20,13 @@ from baraza.responses import json_response
 from baraza.services import services, settings
 from baraza.viewer import current_member
 from clientapi.account_entity import account, credential_account
-from clientapi.api_params import MAX_SERIAL_ID, body_params, flag, id_list, row_id, text
 from clientapi.auth import require_member
 from clientapi.pagination import bounded, link_header, parse_page
+from clientapi.params import MAX_INT, body_params, flag, id_list, row_id, text
 from clientapi.relationships import relationship, relationships
 from federation.errors import NotFound, Unprocessable
 from outbox import graph
+from storage.ids import fits_column
 from storage.models import Actor, Follow
 from webfinger.resolve import parse_handle, resolve_handle
 
@@ -50,7 +51,7 @@ async def account_or_404(account_id: str) -> Actor:
     Every route that names an account by id comes through here (show, follow, block, mute,
     follow requests...), so none of them can tell a private space from an unused id.
     """
-    number = row_id(account_id, MAX_SERIAL_ID)
+    number = row_id(account_id, MAX_INT)
     if number is None:
         raise NotFound("Record not found")
     actor = await Actor.get_or_none(id=number, suspended_at=None)
@@ -107,7 +108,11 @@ async def lookup() -> Response:
         raise Unprocessable("acct is required")
     name, _, domain = acct.partition("@")
     host = settings().host
-    if not domain or domain.lower() == host:
+    local = not domain or domain.lower() == host
+    key = "local_username" if local else "username"
+    if not (fits_column(Actor, key, name) and fits_column(Actor, "domain", domain)):
+        actor = None  # no row holds a key that long
+    elif local:
         actor = await Actor.get_or_none(local_username=name, local=True, suspended_at=None)
     else:
         actor = await Actor.get_or_none(

@@ -17,9 +17,8 @@ from actors.documents import iso
 from baraza.responses import json_response
 from baraza.services import settings
 from clientapi.account_entity import account
-from clientapi.api_params import MAX_SERIAL_ID, id_or_404
 from clientapi.auth import require_admin
-from clientapi.request_params import Params, request_params
+from clientapi.params import MAX_INT, Params, id_or_404, request_params
 from federation import reports as report_queue
 from federation.actor_moderation import suspend_actor, unsuspend_actor
 from federation.domain_blocks import (
@@ -143,7 +142,7 @@ async def _block_or_404(block_id: str) -> DomainBlock:
 
 
 async def _row_or_404(model: type[Any], raw_id: str) -> Any:
-    row = await model.get_or_none(id=id_or_404(raw_id, MAX_SERIAL_ID))
+    row = await model.get_or_none(id=id_or_404(raw_id, MAX_INT))
     if row is None:
         raise NotFound("Record not found")
     return row
@@ -230,7 +229,7 @@ async def delete_domain_allow(allow_id: str) -> Response:
 
 
 async def _report_or_404(report_id: str) -> Report:
-    number = id_or_404(report_id, MAX_SERIAL_ID)
+    number = id_or_404(report_id, MAX_INT)
     try:
         return await report_queue.get_report(number)
     except report_queue.ReportError as exc:

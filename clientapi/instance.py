@@ -18,9 +18,10 @@ from baraza import __version__
 from baraza.responses import json_response
 from baraza.services import settings
 from clientapi.account_entity import account
-from clientapi.api_params import body_params
 from clientapi.auth import require, require_member
+from clientapi.params import body_params
 from federation.errors import Unprocessable
+from storage.ids import MAX_BIGINT, parse_int
 from storage.models import Actor, Marker, Post
 
 blueprint = Blueprint("instance", __name__)
@@ -239,7 +240,7 @@ def _last_read_id(params: dict[str, Any], timeline: str) -> str | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str) or not value.isdigit() or len(value) > 32:
+    if parse_int(value, minimum=0, maximum=MAX_BIGINT) is None:
         raise Unprocessable(f"{timeline}[last_read_id] must be an id")
     return value
 

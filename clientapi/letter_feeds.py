@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from quart import Blueprint, Response, request
 
+from actors.accounts import local_actor
 from baraza.i18n import _
 from baraza.responses import json_response
 from baraza.services import settings
@@ -78,7 +79,7 @@ async def _feed(space: Actor, reader: Actor | None, feed_id: str) -> Response:
 
 @blueprint.get("/spaces/<name>/letter.atom")
 async def public_feed(name: str) -> Response:
-    space = await Actor.get_or_none(local_username=name, local=True, type="Group")
+    space = await local_actor(name, kind="Group")
     if space is None or space.private or space.suspended_at is not None:
         raise NotFound("not found")
     return await _feed(space, None, settings().url(request.path))

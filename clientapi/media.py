@@ -23,7 +23,7 @@ from baraza.responses import json_response
 from baraza.services import settings
 from baraza.uploads import allow_large_bodies
 from clientapi.auth import current_caller, require_member
-from clientapi.request_params import request_params
+from clientapi.params import request_params, row_id
 from clientapi.status_entity import attachment_entity
 from federation.errors import NotFound, PayloadTooLarge, Unprocessable
 from outbox.viewing import visible_posts
@@ -118,9 +118,10 @@ async def upload_v1() -> Response:
 
 
 async def _own_media(media_id: str, member: Actor) -> MediaAttachment:
-    if not media_id.isdigit() or len(media_id) > 19:
+    number = row_id(media_id, MediaAttachment)
+    if number is None:
         raise NotFound("Record not found")
-    media = await MediaAttachment.get_or_none(id=int(media_id), owner=member)
+    media = await MediaAttachment.get_or_none(id=number, owner=member)
     if media is None:
         raise NotFound("Record not found")
     return media

@@ -9,9 +9,9 @@ from quart import Blueprint, Response, request
 from actors.documents import iso
 from baraza.responses import json_response
 from clientapi.account_entity import account
-from clientapi.api_params import row_id
 from clientapi.auth import require_member
 from clientapi.pagination import bounded, parse_page, select
+from clientapi.params import row_id
 from clientapi.status_actions import paged
 from clientapi.status_entity import statuses
 from federation.errors import NotFound, Unprocessable
@@ -68,9 +68,10 @@ async def list_notifications() -> Response:
 
 async def _own(member: Actor, notification_id: str) -> Notification:
     row = None
-    if row_id(notification_id) is not None:
+    number = row_id(notification_id, Notification)
+    if number is not None:
         row = await Notification.get_or_none(
-            id=int(notification_id), recipient=member, dismissed=False
+            id=number, recipient=member, dismissed=False
         ).prefetch_related("account", "post")
     if row is None:
         raise NotFound("Record not found")

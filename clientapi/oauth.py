@@ -19,16 +19,18 @@ from typing import Any
 
 from quart import Blueprint, Response, redirect, render_template, request
 
+from actors.accounts import local_actor
 from actors.passwords import check_password
 from baraza.i18n import _
 from baraza.responses import json_response
 from baraza.services import services, settings
 from clientapi import oauth_logic as logic
-from clientapi.api_params import body_params, text
 from clientapi.auth import current_caller
+from clientapi.params import body_params, text
 from clientapi.tokens import issue_token, token_hash
 from federation.errors import FederationError, Unauthorized, Unprocessable
 from outbox import stream_bus
+from storage.ids import fits_column
 from storage.models import AccessToken, Actor, AuthorizationCode, OAuthApp
 
 blueprint = Blueprint("oauth", __name__)
@@ -166,7 +168,8 @@ def _csrf_ok(nonce: str | None, token: str | None) -> bool:
 async def _authorize_request(params: dict[str, Any]) -> dict[str, Any]:
     """What the app asks for, checked against what it registered; errors shown on the page."""
     client_id = text(params, "client_id", max_length=128) or ""
-    app = await OAuthApp.get_or_none(client_id=client_id) if client_id else None
+    known = client_id and fits_column(OAuthApp, "client_id", client_id)
+    app = await OAuthApp.get_or_none(client_id=client_id) if known else None
     if app is None:
         raise logic.OAuthInputError("unknown client_id")
     if (text(params, "response_type", max_length=32) or "code") != "code":
@@ -233,9 +236,7 @@ async def authorize_page() -> Response:
 
 
 async def _member_for(username: str, password: str) -> Actor | None:
-    member = await Actor.get_or_none(
-        local_username=username.strip().lstrip("@"), local=True, type="Person"
-    )
+    member = await local_actor(username.strip().lstrip("@"), kind="Person")
     if member is None or member.suspended_at is not None:
         await check_password(None, password)
         return None
@@ -297,7 +298,8 @@ async def _client(params: dict[str, Any], *, secret_required: bool = True) -> OA
         client_id, _, client_secret = decoded.partition(":")
     if not isinstance(client_id, str) or not client_id:
         raise OAuthError("invalid_client", "client_id is required", 401)
-    app = await OAuthApp.get_or_none(client_id=client_id)
+    fits = fits_column(OAuthApp, "client_id", client_id)
+    app = await OAuthApp.get_or_none(client_id=client_id) if fits else None
     if app is None:
         raise OAuthError("invalid_client", "unknown client", 401)
     if secret_required or client_secret:

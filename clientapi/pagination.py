@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 
 from tortoise.queryset import QuerySet
 
-from clientapi.api_params import MAX_ROW_ID
 from federation.errors import Unprocessable
+from storage.ids import MAX_BIGINT, parse_int
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 40
@@ -53,11 +53,8 @@ def _id_param(args: Mapping[str, str], name: str) -> int | None:
     value = args.get(name)
     if value is None or value == "":
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:
-        raise Unprocessable(f"{name} must be a status id") from exc
-    if not 0 <= number <= MAX_ROW_ID:
+    number = parse_int(value, minimum=0, maximum=MAX_BIGINT)  # 0: "from the beginning"
+    if number is None:
         raise Unprocessable(f"{name} must be a status id")
     return number
 
@@ -69,10 +66,10 @@ def parse_page(
     raw_limit = args.get("limit")
     limit = default
     if raw_limit not in (None, ""):
-        try:
-            limit = int(raw_limit)  # type: ignore[arg-type]
-        except (TypeError, ValueError) as exc:
-            raise Unprocessable("limit must be a number") from exc
+        parsed = parse_int(raw_limit, minimum=-MAX_BIGINT, maximum=MAX_BIGINT)
+        if parsed is None:
+            raise Unprocessable("limit must be a number")
+        limit = parsed
     return Page(
         max_id=_id_param(args, "max_id"),
         since_id=_id_param(args, "since_id"),

@@ -13,7 +13,7 @@ from quart import Blueprint, Response
 from baraza.responses import json_response
 from baraza.services import services
 from clientapi.auth import current_caller, require, require_member
-from clientapi.request_params import Params, request_params
+from clientapi.params import Params, request_params
 from federation.errors import NotFound, Unprocessable
 from outbox.viewing import visible_post
 from outbox.votes import expired, new_poll, vote, voters_count

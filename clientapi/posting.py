@@ -12,9 +12,8 @@ from typing import Any
 
 from actors.accounts import local_actor
 from baraza.services import services
-from clientapi.api_params import row_id
 from clientapi.compose import MentionLink, mentioned_handles, render, valid_language
-from clientapi.request_params import Params
+from clientapi.params import Params, row_id
 from federation.errors import FederationError, NotFound, Unprocessable
 from outbox import actions
 from outbox.audience import VISIBILITIES

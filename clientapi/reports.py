@@ -9,9 +9,8 @@ from actors.documents import iso
 from baraza.responses import json_response
 from baraza.services import settings
 from clientapi.account_entity import account
-from clientapi.api_params import MAX_SERIAL_ID, row_id
 from clientapi.auth import require_member
-from clientapi.request_params import request_params
+from clientapi.params import MAX_INT, request_params, row_id
 from federation.errors import NotFound, Unprocessable
 from federation.reports import ReportError, file_report
 from outbox.viewing import visible_post
@@ -27,7 +26,7 @@ async def create_report() -> Response:
     member = await require_member("write:reports")
     params = await request_params()
     account_id = params.text("account_id")
-    number = row_id(account_id, MAX_SERIAL_ID)
+    number = row_id(account_id, MAX_INT)
     target = await Actor.get_or_none(id=number) if number is not None else None
     if target is None or target.type == "Application":
         raise NotFound("Record not found")

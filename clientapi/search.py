@@ -25,6 +25,7 @@ from clientapi.auth import require
 from clientapi.status_entity import statuses
 from federation.errors import FederationError, Unprocessable
 from outbox.viewing import visible_posts
+from storage.ids import MAX_BIGINT, parse_int
 from storage.models import Actor, Post
 
 log = logging.getLogger(__name__)
@@ -65,9 +66,10 @@ def classify(q: str) -> Query:
 def _int(value: str | None, name: str, default: int, maximum: int) -> int:
     if value is None or value == "":
         return default
-    if not value.isdigit():
+    number = parse_int(value, minimum=0, maximum=MAX_BIGINT)  # "²".isdigit() is true
+    if number is None:
         raise Unprocessable(f"{name} must be a non-negative integer")
-    return min(int(value), maximum)
+    return min(number, maximum)
 
 
 async def _accounts(query: Query, known: Knowledge, limit: int, offset: int) -> list[Actor]:

@@ -17,8 +17,8 @@ from baraza.services import settings
 from baraza.uploads import allow_large_bodies
 from baraza.viewer import current_member
 from clientapi.account_entity import account
-from clientapi.api_params import body_params, id_or_404
 from clientapi.auth import require_member
+from clientapi.params import body_params, id_or_404
 from clientapi.spaces import PREFIX, find_space
 from clientapi.status_entity import status
 from federation.errors import NotFound, Unprocessable

@@ -16,9 +16,9 @@ from baraza.responses import json_response
 from baraza.services import settings
 from baraza.viewer import current_member
 from clientapi.account_entity import account
-from clientapi.api_params import MAX_SERIAL_ID, id_or_404
 from clientapi.auth import Forbidden, require_member
 from clientapi.pagination import bounded, link_header, parse_page
+from clientapi.params import MAX_INT, id_or_404
 from clientapi.status_entity import statuses
 from federation.errors import NotFound, Unprocessable
 from outbox import actions, stream_bus
@@ -38,7 +38,7 @@ def no_such_space() -> NotFound:
 
 
 async def _space_row(space_id: str) -> Actor:
-    space = await Actor.get_or_none(id=id_or_404(space_id, MAX_SERIAL_ID), local=True, type="Group")
+    space = await Actor.get_or_none(id=id_or_404(space_id, MAX_INT), local=True, type="Group")
     if space is None or space.suspended_at is not None:
         raise no_such_space()
     return space
@@ -164,7 +164,7 @@ async def requests(space_id: str) -> Response:
 
 async def _pending(space: Actor, account_id: str) -> Follow:
     follow = await Follow.get_or_none(
-        target=space, follower_id=id_or_404(account_id, MAX_SERIAL_ID), accepted=False
+        target=space, follower_id=id_or_404(account_id, MAX_INT), accepted=False
     ).prefetch_related("follower")
     if follow is None:
         raise NotFound("Record not found")
@@ -211,7 +211,7 @@ async def members(space_id: str) -> Response:
 
 
 async def _member_of(account_id: str) -> Actor:
-    actor = await Actor.get_or_none(id=id_or_404(account_id, MAX_SERIAL_ID))
+    actor = await Actor.get_or_none(id=id_or_404(account_id, MAX_INT))
     if actor is None:
         raise NotFound("Record not found")
     return actor

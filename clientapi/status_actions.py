@@ -10,9 +10,9 @@ from quart import Blueprint, Response, request
 from baraza.responses import json_response
 from baraza.services import settings
 from clientapi.account_entity import account
-from clientapi.api_params import MAX_SERIAL_ID, row_id
 from clientapi.auth import require, require_member
 from clientapi.pagination import bounded, link_header, parse_page, select
+from clientapi.params import MAX_INT, row_id
 from clientapi.status_entity import status, statuses
 from federation.errors import NotFound
 from outbox import interactions
@@ -124,7 +124,7 @@ async def favourites() -> Response:
 async def account_statuses(account_id: str) -> Response:
     caller = await require("read:statuses", user=False)
     who = caller.account
-    number = row_id(account_id, MAX_SERIAL_ID)
+    number = row_id(account_id, MAX_INT)
     author = await Actor.get_or_none(id=number) if number is not None else None
     if author is None or author.suspended_at is not None:
         raise NotFound("Record not found")

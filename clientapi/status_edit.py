@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from baraza.services import services
 from clientapi.compose import valid_language
+from clientapi.params import Params
 from clientapi.posting import MAX_CHARACTERS, compose_html
-from clientapi.request_params import Params
 from federation.errors import Unprocessable
 from outbox.edits import edit_post
 from storage.models import Actor, MediaAttachment, Post

@@ -8,13 +8,13 @@ from baraza.responses import json_response
 from baraza.services import settings
 from clientapi.auth import Forbidden, current_caller, require, require_member
 from clientapi.boost_ids import find_boost
+from clientapi.params import request_params, row_id
 from clientapi.posting import (
     not_found,
     publish_status,
     read_draft,
     source_text,
 )
-from clientapi.request_params import request_params
 from clientapi.status_entity import status, statuses
 from outbox import actions
 from outbox.viewing import may_view, visible_post, visible_posts
@@ -51,13 +51,14 @@ async def create_status() -> Response:
 async def get_status(status_id: str) -> Response:
     await require("read:statuses", user=False)
     who = await viewer()
-    if status_id.isdigit():
-        post = await Post.get_or_none(id=int(status_id))
+    number = row_id(status_id, Post)
+    if number is not None:
+        post = await Post.get_or_none(id=number)
         if post is not None:
             if not await may_view(post, who):
                 raise not_found()
             return json_response(await status(post, who))
-        boost = await find_boost(int(status_id))
+        boost = await find_boost(number)
         if boost is not None and await may_view(boost.post, who):
             return json_response(await status(boost, who))
     raise not_found()

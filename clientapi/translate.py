@@ -18,7 +18,7 @@ from baraza.language import validate_language
 from baraza.responses import json_response
 from baraza.services import services, settings
 from clientapi.auth import require
-from clientapi.request_params import request_params
+from clientapi.params import request_params
 from federation.client import FetchError
 from federation.errors import ServiceUnavailable, Unprocessable
 from outbox.viewing import visible_post

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from federation.errors import BadRequest
+from federation.errors import BadRequest, PayloadTooLarge
 
 __all__ = [
     "MAX_RECIPIENTS",
@@ -32,6 +32,7 @@ __all__ = [
     "ParsedObject",
     "Tag",
     "host_of",
+    "is_http_url",
     "is_public",
     "parse_activity",
     "parse_json",
@@ -48,6 +49,8 @@ MAX_TEXT_CHARS = 100_000  # content, summary, name, contentMap values: generous 
 MAX_URL_CHARS = 4_096
 MAX_TYPE_CHARS = 256
 MAX_LIST_ITEMS = 10_000  # tags, attachments, Flag objects: nothing legitimate comes close
+MAX_JSON_DEPTH = 32
+MAX_JSON_BYTES = 2 * 1024 * 1024  # as large as a remote document we agree to fetch
 
 _RECIPIENT_FIELDS = ("to", "cc", "bto", "bcc", "audience")
 # Terms we read; a context may only map them to their own AS2 meaning.
@@ -57,12 +60,21 @@ _CORE_TERMS = (
 )
 
 
-def parse_json(body: bytes, *, max_depth: int = 32) -> dict[str, Any]:
-    """Decode a request body into a JSON object, refusing anything a handler shouldn't see.
+def parse_json(
+    body: bytes, *, max_depth: int = MAX_JSON_DEPTH, max_bytes: int = MAX_JSON_BYTES
+) -> dict[str, Any]:
+    """Decode a body into a JSON object, refusing anything a handler shouldn't see.
 
-    orjson alone stops at 1024 levels; we bound nesting far lower because no AS2 document needs
-    more than a handful, and every later walk over the tree then has a known, small depth.
+    The one JSON parser of every door that takes JSON (the inbox, C2S, the client API, remote
+    documents we fetch), so a 5,000-deep or 50 MB body is the same clear 4xx everywhere.
+    orjson alone stops at 1024 levels; we bound nesting far lower because no AS2 document or
+    API body needs more than a handful, and every later walk over the tree then has a known,
+    small depth. Invalid UTF-8 and numbers beyond a double (`1e999`) are orjson decode errors,
+    answered as "invalid JSON". A NUL character in any string or key is refused too: no text
+    we keep may hold one, and PostgreSQL rejects it at insert time (a 500, not a refusal).
     """
+    if len(body) > max_bytes:
+        raise PayloadTooLarge(f"JSON body larger than {max_bytes} bytes")
     try:
         doc = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -76,8 +88,17 @@ def parse_json(body: bytes, *, max_depth: int = 32) -> dict[str, Any]:
         node, depth = stack.pop()
         if depth > max_depth:
             raise BadRequest(f"JSON nested deeper than {max_depth} levels")
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        if isinstance(node, dict):
+            if any("\x00" in key for key in node):
+                raise BadRequest("JSON contains a NUL character")
+            children = node.values()
+        else:
+            children = node
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+            elif isinstance(child, str) and "\x00" in child:
+                raise BadRequest("JSON contains a NUL character")
     return doc
 
 
@@ -87,7 +108,7 @@ def host_of(url: str) -> str:
     Ports matter because test instances share an address (127.0.0.2:8001, :8002 ...); default
     ports are dropped so http://a and https://a:443 compare equal, as Lemmy mixes schemes.
     """
-    if not _is_http_url(url):
+    if not is_http_url(url):
         raise BadRequest(f"not an absolute http(s) URL: {url[:200]!r}")
     parts = urlsplit(url)
     host = (parts.hostname or "").rstrip(".")
@@ -295,7 +316,7 @@ def _check_term(term: str, definition: object) -> None:
         raise BadRequest(f"@context redefines {term!r}")
 
 
-def _is_http_url(value: object) -> TypeGuard[str]:
+def is_http_url(value: object) -> TypeGuard[str]:
     """Absolute http(s) with a host and no userinfo or whitespace.
 
     Userinfo and backslashes are refused because URL parsers disagree about which host
@@ -316,14 +337,14 @@ def _is_http_url(value: object) -> TypeGuard[str]:
 def _optional_url(value: object, field: str) -> str | None:
     if value is None:
         return None
-    if not _is_http_url(value):
+    if not is_http_url(value):
         raise BadRequest(f"{field} is not an absolute http(s) URL")
     return value
 
 
 def _lenient_url(value: object) -> str | None:
     """For display links (tag hrefs, attachment urls), where a bad one shouldn't sink a post."""
-    return value if _is_http_url(value) else None
+    return value if is_http_url(value) else None
 
 
 def _id_of(value: object, field: str) -> str | None:
@@ -367,7 +388,7 @@ def _recipients(value: object, field: str) -> tuple[str, ...]:
         addr = item.get("id") if isinstance(item, dict) else item
         if isinstance(addr, str) and is_public(addr):
             addr = PUBLIC
-        elif not _is_http_url(addr):
+        elif not is_http_url(addr):
             raise BadRequest(f"{field} has a recipient that is not an http(s) URL")
         if addr not in found:
             found.append(addr)

@@ -19,10 +19,11 @@ from actors.existence import may_know
 from baraza.responses import json_response
 from baraza.services import services, settings
 from baraza.viewer import token_viewer
-from federation.activities import PUBLIC, is_public, parse_json
+from federation.activities import PUBLIC, is_http_url, is_public, parse_json
 from federation.errors import BadRequest, NotFound, Refused, Unauthorized, Unprocessable
 from outbox import actions, graph, interactions
 from outbox.viewing import may_view
+from storage.ids import fits_column
 from storage.models import Actor, Post
 
 blueprint = Blueprint("c2s", __name__)
@@ -75,9 +76,16 @@ def _visibility(doc: dict[str, Any], followers: str) -> str:
 
 
 def _uri_of(value: object) -> str | None:
+    """The id an activity names (a string or an embedded object's `id`), or None.
+
+    Only an http(s) URL that fits the uri columns is an id: a longer one names no row, and
+    handing it to a lookup made the column validator raise (500) instead of finding nothing.
+    """
     if isinstance(value, dict):
         value = value.get("id")
-    return value if isinstance(value, str) else None
+    if not is_http_url(value) or not fits_column(Post, "uri", value):
+        return None
+    return value
 
 
 async def _actor(uri: object, member: Actor) -> Actor:

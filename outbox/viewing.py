@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from federation.errors import NotFound
 from outbox.reading import local_requester, space_is_private, subject_of
 from outbox.visibility import ANONYMOUS, Requester, RequesterKind, Subject, may_see
+from storage.ids import parse_id
 from storage.models import Actor, Follow, Post
 
 
@@ -23,11 +24,8 @@ async def may_view(post: Post, viewer: Actor | None) -> bool:
 
 async def visible_post(post_id: str | int, viewer: Actor | None) -> Post:
     """The post, or 404 whether it does not exist or the viewer may not see it (no oracle)."""
-    try:
-        number = int(post_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound("Record not found") from exc
-    post = await Post.get_or_none(id=number)
+    number = parse_id(post_id, Post)
+    post = None if number is None else await Post.get_or_none(id=number)
     if post is None or not await may_view(post, viewer):
         raise NotFound("Record not found")
     return post

@@ -12,15 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlparse
 
 from actors.urls import activity_url
 from baraza.ids import new_id
 from baraza.settings import Settings
+from federation.activities import is_http_url
 from federation.errors import NotFound, Unprocessable
 from outbox.documents import wrap_activity
 from outbox.publish import publish
 from spaces.library import may_read_space
+from storage.ids import parse_id
 from storage.models import Actor, EventParticipation, Follow, Post
 
 # Our stored state -> the activity that says it.
@@ -63,11 +64,8 @@ def parse_talk(fields: dict[str, Any]) -> Talk:
         if end < start:
             raise Unprocessable("end_time is before start_time")
     location = fields.get("location") or None
-    if location is not None:
-        parsed = urlparse(str(location))
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise Unprocessable("location must be an http(s) URL")
-        location = str(location)
+    if location is not None and not is_http_url(location):
+        raise Unprocessable("location must be an http(s) URL")
     return Talk(name.strip()[:500], content, start, end, location)
 
 
@@ -112,10 +110,9 @@ async def find_talk(space: Actor, event_id: int | str, viewer: Actor | None) -> 
     """The Talk, if the viewer may read its space; 404 otherwise (no existence oracle)."""
     if not await may_read_space(space, viewer):
         raise NotFound("Record not found")
-    try:
-        number = int(event_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound("Record not found") from exc
+    number = parse_id(event_id, Post)
+    if number is None:
+        raise NotFound("Record not found")
     post = await Post.get_or_none(id=number, space=space, type="Event", deleted_at=None)
     if post is None:
         raise NotFound("Record not found")

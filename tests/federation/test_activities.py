@@ -16,7 +16,7 @@ from federation.activities import (
     parse_object,
     same_host,
 )
-from federation.errors import BadRequest
+from federation.errors import BadRequest, PayloadTooLarge
 
 ALICE = "https://a.example/users/alice"
 NOTE = "https://a.example/notes/1"
@@ -52,10 +52,13 @@ PARSE_JSON_CASES = [
         "lists",
     ),
     (
-        b'{"content": "' + b"x" * 5_000_000 + b'"}',
+        b'{"content": "' + b"x" * 2_000_000 + b'"}',
         None,
-        "size is capped by the HTTP layer; parse_activity caps fields",
+        "a large body under the cap; parse_activity caps fields",
     ),
+    (b'{"content": "a\\u0000b"}', "NUL", "NUL in a value: PostgreSQL refuses it in text"),
+    (b'{"to": ["a\\u0000"]}', "NUL", "NUL in a list item"),
+    (b'{"a\\u0000": 1}', "NUL", "NUL in a key"),
 ]
 
 
@@ -68,6 +71,14 @@ def test_parse_json(body: bytes, reason: str | None, why: str) -> None:
     else:
         with pytest.raises(BadRequest, match=reason):
             parse_json(body)
+
+
+def test_parse_json_caps_the_size_for_every_door() -> None:
+    """Was uncapped (the HTTP layer capped request bodies); now one cap for every caller."""
+    with pytest.raises(PayloadTooLarge):
+        parse_json(b'{"content": "' + b"x" * 5_000_000 + b'"}')
+    with pytest.raises(PayloadTooLarge):
+        parse_json(b'{"a": 1}', max_bytes=4)
 
 
 def test_parse_json_max_depth_is_adjustable() -> None:
