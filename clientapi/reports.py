@@ -6,6 +6,7 @@ from __future__ import annotations
 from quart import Blueprint, Response
 
 from actors.documents import iso
+from actors.existence import may_know
 from baraza.responses import json_response
 from baraza.services import settings
 from clientapi.account_entity import account
@@ -28,8 +29,8 @@ async def create_report() -> Response:
     account_id = params.text("account_id")
     number = row_id(account_id, MAX_INT)
     target = await Actor.get_or_none(id=number) if number is not None else None
-    if target is None or target.type == "Application":
-        raise NotFound("Record not found")
+    if target is None or target.type == "Application" or not await may_know(target, member):
+        raise NotFound("Record not found")  # a private space answers as an unused id
     comment = params.text("comment")
     if len(comment) > MAX_COMMENT:
         raise Unprocessable(f"comment is longer than {MAX_COMMENT} characters")

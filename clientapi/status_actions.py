@@ -7,6 +7,7 @@ from typing import Any
 
 from quart import Blueprint, Response, request
 
+from actors.existence import may_know
 from baraza.responses import json_response
 from baraza.services import settings
 from clientapi.account_entity import account
@@ -126,8 +127,8 @@ async def account_statuses(account_id: str) -> Response:
     who = caller.account
     number = row_id(account_id, MAX_INT)
     author = await Actor.get_or_none(id=number) if number is not None else None
-    if author is None or author.suspended_at is not None:
-        raise NotFound("Record not found")
+    if author is None or author.suspended_at is not None or not await may_know(author, who):
+        raise NotFound("Record not found")  # a private space answers as an unused id
     args = request.args
     page = parse_page(args)
     query = Post.filter(actor=author, deleted_at=None)

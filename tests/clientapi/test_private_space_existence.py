@@ -264,3 +264,26 @@ async def test_a_mention_of_the_space_in_a_public_post_names_nothing_to_outsider
         _assert_no_canary(await _body(seen), who)
     member_view = await (await world.client.get(url, headers=world.headers["carla"])).get_json()
     assert [m["username"] for m in member_view["mentions"]] == [CANARY]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/accounts/{id}/statuses", None),
+        ("post", "/api/v1/reports", {"account_id": "{id}", "comment": "x"}),
+    ],
+)
+async def test_account_statuses_and_reports_answer_as_for_an_unused_id(
+    world: World, method: str, path: str, body: dict[str, str] | None
+) -> None:
+    for who in ("dario", "eve"):
+        answers = []
+        for target in (str(world.space.id), UNUSED_ID):
+            call = getattr(world.client, method)
+            if body is None:
+                response = await call(path.format(id=target), headers=world.headers[who])
+            else:
+                sent = {k: v.format(id=target) for k, v in body.items()}
+                response = await call(path, headers=world.headers[who], json=sent)
+            answers.append((response.status_code, await _body(response)))
+        assert answers[0][0] == 404 and answers[0] == answers[1], (who, path)
