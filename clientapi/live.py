@@ -137,8 +137,8 @@ async def live(space_id: str, doc_id: str) -> Response | None:
     space, document = found
     room = await coediting.room_for(settings(), document)
     peer = Peer(member=member, token_id=row.id)
-    watch = open_watch(row.id, member.id, space.id)
     await websocket.accept(subprotocol=protocol if protocol == token else None)
+    watch = open_watch(row.id, member.id, space.id)
     coediting.join(room, peer)
     sender = asyncio.create_task(_send_loop(room, peer))
     guard = asyncio.create_task(_guard(room, peer, watch))

@@ -165,9 +165,11 @@ async def stream() -> Response | None:
     first = parse_subscription(websocket.args.get("stream", ""), websocket.args.get("tag", ""))
     if first is not None:
         subs.add(first)
+    await websocket.accept(subprotocol=protocol if protocol == token else None)
+    # Registered after the upgrade, so a failed one leaves nothing behind; a change in between
+    # is caught by the check before the first frame.
     queue = stream_bus.subscribe()
     watch = open_watch(row.id, viewer.id)
-    await websocket.accept(subprotocol=protocol if protocol == token else None)
     reader = asyncio.create_task(_read_commands(subs))
     woken = asyncio.create_task(watch.changed.wait())
     getter = asyncio.create_task(queue.get())
