@@ -89,6 +89,10 @@ async def test_streams_updates_to_subscribers_and_hides_private_space(make_insta
             await c2s(http, a, "amina", amina, {"type": "Create", "object": root})
             root_id = await scalar(a, "SELECT id FROM posts WHERE content LIKE ?", "%root%")
             space_reply = await api_post(http, a, amina, "CANARY-88", in_reply_to_id=str(root_id))
+            # The root, posted through C2S, streams to its author's home first (C2S posts go
+            # through the same action and surface as the API's since issue 13).
+            message = await next_event(mine)
+            assert json.loads(message["payload"])["id"] == str(root_id)
             message = await next_event(mine)
             assert json.loads(message["payload"])["id"] == space_reply["id"]
             after = await api_post(http, a, amina, "after the canary")
