@@ -12,6 +12,7 @@ import logging
 from quart import Blueprint, Response, request
 
 from actors.accounts import local_actor
+from actors.existence import may_know
 from baraza.negotiation import is_as2_content_type
 from baraza.responses import json_response
 from baraza.services import services
@@ -72,7 +73,8 @@ async def shared_inbox() -> Response:
 async def actor_inbox(prefix: str, name: str) -> Response:
     kind = "Person" if prefix == "users" else "Group"
     actor = await local_actor(name, kind=kind)
-    if actor is None:
+    # No other server may know a private space: its inbox is a name that answers nothing.
+    if actor is None or not await may_know(actor, None):
         raise NotFound("no such actor")
     if actor.suspended_at is not None:
         raise Refused("this account is suspended")

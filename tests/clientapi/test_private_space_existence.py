@@ -287,3 +287,13 @@ async def test_account_statuses_and_reports_answer_as_for_an_unused_id(
                 response = await call(path, headers=world.headers[who], json=sent)
             answers.append((response.status_code, await _body(response)))
         assert answers[0][0] == 404 and answers[0] == answers[1], (who, path)
+
+
+async def test_the_space_inbox_answers_as_an_unused_name(world: World) -> None:
+    """Anyone can POST to an inbox: a private space's must not confirm the name exists."""
+    headers = {"Content-Type": "application/activity+json"}
+    body = b'{"type": "Follow"}'
+    secret = await world.client.post(f"/spaces/{CANARY}/inbox", headers=headers, data=body)
+    unused = await world.client.post("/spaces/nobodyhere/inbox", headers=headers, data=body)
+    assert secret.status_code == 404
+    assert (secret.status_code, await _body(secret)) == (unused.status_code, await _body(unused))
