@@ -147,7 +147,10 @@ def check_redirect_uri(uri: str) -> None:
         return
     if len(uri) > MAX_URI_LENGTH or any(c.isspace() for c in uri):
         raise OAuthInputError("redirect URI is too long or contains spaces")
-    parts = urlsplit(uri)
+    try:
+        parts = urlsplit(uri)
+    except ValueError as exc:  # an unclosed IPv6 bracket ("http://[::1") raises, not a 500
+        raise OAuthInputError(f"redirect URI {uri[:200]!r} is not a valid URI") from exc
     if not parts.scheme or parts.fragment:
         raise OAuthInputError(f"redirect URI {uri[:200]!r} must be absolute, without a fragment")
     if parts.scheme.lower() in ("javascript", "data", "vbscript", "file"):

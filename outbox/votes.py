@@ -17,6 +17,7 @@ from actors.documents import iso
 from baraza.settings import Settings
 from federation.errors import Unprocessable
 from outbox.commit import action
+from storage.ids import parse_int
 from storage.models import Actor, Post
 
 MIN_OPTIONS = 2
@@ -41,11 +42,8 @@ def new_poll(
         )
     if len(set(titles)) != len(titles):
         raise Unprocessable("Validation failed: poll options must be different")
-    try:
-        seconds = int(str(expires_in))
-    except ValueError as exc:
-        raise Unprocessable("Validation failed: poll expires_in must be a number") from exc
-    if not MIN_EXPIRES <= seconds <= MAX_EXPIRES:
+    seconds = parse_int(expires_in, minimum=MIN_EXPIRES, maximum=MAX_EXPIRES)
+    if seconds is None:  # not plain decimal digits ("1e9", "²", 1.5, true) or out of range
         raise Unprocessable(
             f"Validation failed: poll expires_in must be {MIN_EXPIRES} to {MAX_EXPIRES} seconds"
         )
@@ -77,12 +75,10 @@ def with_vote(
         raise Unprocessable("Validation failed: The poll has already ended")
     if voter_uri in poll.get("votes", {}):
         raise Unprocessable("Validation failed: You have already voted on this poll")
-    try:
-        picked = [int(str(c)) for c in choices]
-    except ValueError as exc:
-        raise Unprocessable("Validation failed: choices must be option indexes") from exc
     options = poll.get("options", [])
-    if not picked or any(not 0 <= c < len(options) for c in picked):
+    parsed = [parse_int(c, minimum=0, maximum=len(options) - 1) for c in choices]
+    picked = [c for c in parsed if c is not None]
+    if not picked or len(picked) != len(parsed):
         raise Unprocessable("Validation failed: choices must be option indexes")
     if len(set(picked)) != len(picked) or (len(picked) > 1 and not poll.get("multiple")):
         raise Unprocessable("Validation failed: this poll takes one choice")

@@ -109,10 +109,7 @@ HOSTILE_BODIES: list[tuple[str, bytes]] = [
     ("application/activity+json", b'{"type": "Note", "to": "x", "cc": 5, "content": "hi"}'),
     ("application/activity+json", b'{"type": "Create", "object": {"type": "Note", "to": 7}}'),
     *(("application/json", orjson.dumps(body)) for body in _wrong_type_bodies()),
-    *(
-        ("application/json", orjson.dumps({name: url for name in _FIELDS}))
-        for url in BAD_URLS
-    ),
+    *(("application/json", orjson.dumps({name: url for name in _FIELDS})) for url in BAD_URLS),
     ("application/json", orjson.dumps({name: "a\x00b" for name in _FIELDS})),
     ("application/x-www-form-urlencoded", urlencode({f: "a\x00b" for f in _FIELDS}).encode()),
     ("application/x-www-form-urlencoded", b"status=%FF%FE&limit=%C2%B2&expires_in=-1"),
@@ -173,6 +170,31 @@ ONE_WRONG_FIELD: dict[str, list[dict[str, Any]]] = {
     "clientapi_media.update_media": [{"focus": "²,²"}, {"description": "x" * 600_000}],
     "space_library_api.answer_event": [{"answer": ["accept"]}, {"answer": "x" * 600}],
     "instance.save_markers": [{"home": {"last_read_id": "9" * 40}}],
+    "oauth.create_app": [
+        {"client_name": "x", "redirect_uris": "http://[::1"},
+        {"client_name": "x", "redirect_uris": ["http://[::1", 5]},
+        {"client_name": ["x"], "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": 5},
+        {
+            "client_name": "x",
+            "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+            "website": "http://[::1",
+        },
+    ],
+    "oauth.token_endpoint": [  # CLIENT_ID and CLIENT_SECRET are a registered app's
+        {"grant_type": "password", "client_id": "CLIENT_ID", "client_secret": "CLIENT_SECRET"}
+        | {"username": ["alice"], "password": {}},
+        {"grant_type": "password", "client_id": "CLIENT_ID", "client_secret": "CLIENT_SECRET"}
+        | {"username": "x" * 600, "password": "p", "scope": ["read"]},
+        {"grant_type": "authorization_code", "client_id": "CLIENT_ID"}
+        | {"client_secret": "CLIENT_SECRET", "code": ["a"], "redirect_uri": "http://[::1"},
+        {"grant_type": "refresh_token", "client_id": "CLIENT_ID"}
+        | {"client_secret": "CLIENT_SECRET", "refresh_token": 5},
+        {"grant_type": "client_credentials", "client_id": "x" * 100, "client_secret": 5},
+    ],
+    "oauth.revoke_endpoint": [
+        {"client_id": "CLIENT_ID", "client_secret": "CLIENT_SECRET", "token": ["t"]},
+        {"client_id": "x" * 100, "client_secret": "y", "token": "t"},
+    ],
 }
 _BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 _API_PREFIXES = ("/api/", "/oauth/")
@@ -248,16 +270,21 @@ async def _populate(app: Quart, settings: Any) -> World:
         f"/api/v1/spaces/{space.id}/events",
         json={"name": "clinic", "start_time": "2030-01-01T10:00:00Z"},
     )
-    media = await call(
-        "POST", "/api/v2/media", files={"file": _file(_PNG, "dot.png", "image/png")}
-    )
+    media = await call("POST", "/api/v2/media", files={"file": _file(_PNG, "dot.png", "image/png")})
     block = await call("POST", "/api/v1/admin/domain_blocks", json={"domain": "bad.example"})
     allow = await call("POST", "/api/v1/admin/domain_allows", json={"domain": "good.example"})
     report = await call("POST", "/api/v1/reports", json={"account_id": str(root.id)})
+    oauth_app = await call(
+        "POST",
+        "/api/v1/apps",
+        json={"client_name": "fuzz", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"},
+    )
     from storage.models import Notification
 
     notification = await Notification.filter(recipient=root).first()
     valid = {
+        "CLIENT_ID": oauth_app["client_id"],
+        "CLIENT_SECRET": oauth_app["client_secret"],
         "name": "alice",
         "account_id": str(root.id),
         "status_id": status["id"],
@@ -406,6 +433,7 @@ async def test_every_route_answers_hostile_input_without_a_500(world: World) -> 
                 sent = {**headers, "Content-Type": content_type} if content_type else headers
                 await _check(world, rule, method, path, sent, {"data": raw})
             for body in ONE_WRONG_FIELD.get(rule.endpoint, []):
+                body = {k: world.valid.get(str(v), v) for k, v in body.items()}
                 for _label, headers in world.viewers[1:]:
                     await _check(world, rule, method, path, headers, {"json": body})
     assert not world.failures, f"{len(world.failures)} of {world.requests}:\n" + "\n".join(

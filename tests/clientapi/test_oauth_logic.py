@@ -144,6 +144,8 @@ def test_parse_redirect_uris_accepts(value: str | list[str], expected: list[str]
         ("javascript:alert(1)", "script scheme"),
         ("https:///nohost", "http(s) without host"),
         ("https://a.example/ cb", "whitespace"),
+        ("http://[::1", "unclosed IPv6 bracket: urlsplit raised ValueError, a 500"),
+        (["myapp://cb", "http://[zz"], "one bad URI among good ones"),
         ([f"https://a.example/{i}" for i in range(11)], "too many"),
     ],
 )

@@ -143,3 +143,47 @@ async def test_deep_json_is_400_at_every_json_door(door: dict[str, Any]) -> None
         )
         assert response.status_code == 400, path
         assert "nested deeper" in (await response.get_json())["error"], path
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "ok"),
+    [
+        (3600, True),
+        ("3600", True),
+        ("٣٦٠٠", False),  # int(str(...)) took Arabic-Indic digits
+        ("1e4", False),
+        (1.5, False),
+        (True, False),
+        ("9" * 5000, False),
+        (299, False),
+    ],
+)
+def test_poll_expires_in_is_one_bounded_number(expires_in: object, ok: bool) -> None:
+    from datetime import UTC, datetime
+
+    from outbox.votes import new_poll
+
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    if ok:
+        assert new_poll(["a", "b"], expires_in, False, False, now)["options"]
+    else:
+        with pytest.raises(Unprocessable, match="expires_in must be 300 to"):
+            new_poll(["a", "b"], expires_in, False, False, now)
+
+
+@pytest.mark.parametrize(
+    ("choices", "ok"),
+    [([0], True), (["1"], True), (["١"], False), ([2], False), ([-1], False), ([True], False)],
+)
+def test_poll_choices_are_option_indexes(choices: list[object], ok: bool) -> None:
+    from datetime import UTC, datetime
+
+    from outbox.votes import new_poll, with_vote
+
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    poll = new_poll(["a", "b"], 3600, False, False, now)
+    if ok:
+        assert with_vote(poll, "https://testserver.example/users/v", choices, now)["voters"]
+    else:
+        with pytest.raises(Unprocessable, match="choices must be option indexes"):
+            with_vote(poll, "https://testserver.example/users/v", choices, now)
