@@ -130,7 +130,9 @@ async def compose_html(text: str) -> tuple[str, list[Actor], list[dict[str, Any]
     return composed.html, mentions, tags
 
 
-async def publish_status(member: Actor, draft: Draft) -> Post:
+async def publish_status(
+    member: Actor, draft: Draft, *, idempotency_key: str | None = None
+) -> Post:
     config = services().settings
     content, mentions, tags = await compose_html(draft.text)
     from clientapi.status_entity import media_url
@@ -149,6 +151,7 @@ async def publish_status(member: Actor, draft: Draft) -> Post:
         attachments=[media_document(m, media_url(m.sha256)) for m in draft.media],
         media_ids=[m.id for m in draft.media],
         source=draft.text,
+        idempotency_key=idempotency_key,
         **({"post_type": "Question", "poll": draft.poll} if draft.poll else {}),
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from quart import Blueprint, Response, request
+from tortoise.exceptions import IntegrityError
 
 from baraza.responses import json_response
 from baraza.services import settings
@@ -34,17 +35,27 @@ async def viewer() -> Actor | None:
 async def create_status() -> Response:
     member = await require_member("write:statuses")
     key = (request.headers.get("Idempotency-Key") or "").strip()[:128]
-    if key:
-        earlier = await IdempotentRequest.get_or_none(actor=member, key=key)
-        if earlier is not None:
-            post = await Post.get_or_none(id=earlier.post_id)
-            if post is not None:
-                return json_response(await status(post, member))
+    earlier = await _posted_with(member, key)
+    if earlier is not None:
+        return json_response(await status(earlier, member))
     draft = await read_draft(member, await request_params())
-    post = await publish_status(member, draft)
-    if key:
-        await IdempotentRequest.get_or_create(actor=member, key=key, defaults={"post_id": post.id})
+    try:
+        post = await publish_status(member, draft, idempotency_key=key or None)
+    except IntegrityError:
+        # The same key at the same moment: the other request's post is this one's answer.
+        earlier = await _posted_with(member, key)
+        if earlier is None:
+            raise
+        post = earlier
     return json_response(await status(post, member))
+
+
+async def _posted_with(member: Actor, key: str) -> Post | None:
+    """The post an earlier request with this `Idempotency-Key` made (stored with the post)."""
+    if not key:
+        return None
+    earlier = await IdempotentRequest.get_or_none(actor=member, key=key)
+    return await Post.get_or_none(id=earlier.post_id) if earlier is not None else None
 
 
 @blueprint.get("/api/v1/statuses/<status_id>")

@@ -28,7 +28,7 @@ from outbox.graph import follow, unfollow
 from outbox.interactions import announce, like, unannounce, unlike
 from outbox.publish import publish
 from outbox.surface import notify_stored_post
-from storage.models import Actor, Follow, MediaAttachment, Post
+from storage.models import Actor, Follow, IdempotentRequest, MediaAttachment, Post
 
 __all__ = [
     "announce",
@@ -69,6 +69,7 @@ async def create_post(
     poll: dict[str, Any] | None = None,
     media_ids: list[int] | None = None,
     source: str | None = None,
+    idempotency_key: str | None = None,
 ) -> Post:
     """A local member's post — a reply, a poll, a Talk, a post in a space — from any door.
 
@@ -76,7 +77,9 @@ async def create_post(
     the member's and still unattached), its `Create` with one delivery per inbox, and a public
     space's relay. A crash loses all of it or none. After the commit: the post is streamed and
     the local members it mentions are notified. `source` is the text the member typed, kept
-    as the first version (the API's `/source` and edit history read it).
+    as the first version (the API's `/source` and edit history read it). `idempotency_key`
+    (the API's `Idempotency-Key`) is stored with the post, so a client retrying after a crash
+    finds the post it made, and two requests with one key make one post.
     """
     mentions = mentions or []
     language = (
@@ -130,6 +133,8 @@ async def create_post(
         if source is not None:
             post.edits = [version(post, source)]
         await post.save(force_create=True)
+        if idempotency_key:
+            await IdempotentRequest.create(actor=member, key=idempotency_key, post_id=post.id)
         if media_ids:
             attached = await MediaAttachment.filter(
                 id__in=media_ids, owner=member, post_id=None

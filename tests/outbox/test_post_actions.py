@@ -208,6 +208,37 @@ async def test_through_the_api_a_failed_delivery_insert_leaves_no_post_and_no_me
     assert (await MediaAttachment.get(id=media.id)).post_id is None, "free to use again"
 
 
+async def test_a_post_retried_with_its_idempotency_key_after_a_failure_is_made_once(
+    app_any, settings_any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key is stored with the post: a retry after a failure (or a crash) neither finds a
+    key without its post nor a post without its key, so it posts exactly once."""
+    member, auth = await member_with_token(settings_any, "amina")
+    peer = await remote_peer()
+    await Follow.create(follower=peer.actor, target=member, accepted=True, uri=f"{peer.uri}/f/1")
+    client = app_any.test_client()  # type: ignore[attr-defined]
+    headers = {**auth, "Idempotency-Key": "retry-me"}
+    real = Delivery.bulk_create
+
+    async def fail(*_args: object, **_kwargs: object) -> None:
+        raise DeliveryInsertFailed
+
+    monkeypatch.setattr(Delivery, "bulk_create", fail)
+    failed = await client.post("/api/v1/statuses", json={"status": "once"}, headers=headers)
+    assert failed.status_code == 500
+    monkeypatch.setattr(Delivery, "bulk_create", real)
+    answers = await asyncio.gather(
+        *(
+            client.post("/api/v1/statuses", json={"status": "once"}, headers=headers)
+            for _ in range(3)
+        )
+    )
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert len({(await a.get_json())["id"] for a in answers}) == 1
+    assert await Post.all().count() == 1
+    assert await Activity.filter(type="Create").count() == 1
+
+
 # (c) an inbound Create handled twice (the sweeper re-runs it after a crash) notifies once
 
 
