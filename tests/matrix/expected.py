@@ -93,7 +93,7 @@ VIEWERS: tuple[Viewer, ...] = (
     Viewer("removed member", Who.LOCAL, reads=True, writes=True),
     Viewer("suspended member", Who.LOCAL, refusable=True),
     Viewer("revoked token", Who.LOCAL, refusable=True),
-    Viewer("remote signer", Who.REMOTE, reads=True, follows=True),
+    Viewer("remote signer", Who.REMOTE, reads=True, member=True, follows=True),
     Viewer("admin", Who.LOCAL, reads=True, writes=True),
 )
 BY_NAME = {v.name: v for v in VIEWERS}

@@ -138,7 +138,10 @@ async def build_world(settings: Settings, client: Any) -> World:
     for name in ("carla", "rosa", "sami"):
         for space in (public_space, private_space):
             await join_space(space, people[name])
+    # rita's server follows the public space, and the private one as it would had the space
+    # been public when she joined: a remote follower is still no member of a private space.
     await join_space(public_space, remote.actor)
+    await Follow.create(follower=remote.actor, target=private_space, accepted=True)
     for follower in (people["carla"], people["sami"], remote.actor):
         await Follow.create(follower=follower, target=amina, accepted=True)
 
