@@ -16,6 +16,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from actors.existence import may_know
 from baraza.ids import new_id
 from baraza.settings import Settings
 from federation.errors import NotFound, PayloadTooLarge, Refused, Unprocessable
@@ -57,14 +58,11 @@ async def read_blob(settings: Settings, sha256: str) -> bytes:
 
 
 async def may_read_space(space: Actor, viewer: Actor | None) -> bool:
-    """Public spaces are readable by anyone; private ones only by their local members."""
+    """Public spaces are readable by anyone; private ones only by those who may know they
+    exist, their local members (`actors.existence`: one rule for knowing and reading)."""
     if space.suspended_at is not None:
         return False
-    if not space.private:
-        return True
-    if viewer is None or not viewer.local:
-        return False
-    return await Follow.exists(follower=viewer, target=space, accepted=True)
+    return await may_know(space, viewer)
 
 
 async def require_contributor(space: Actor, member: Actor) -> None:
