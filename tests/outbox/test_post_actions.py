@@ -86,6 +86,54 @@ async def test_a_post_whose_deliveries_fail_is_not_stored(
     assert await Activity.all().count() == 0
 
 
+@pytest.mark.parametrize("kind", ["reply", "poll", "talk"])
+async def test_every_kind_of_post_is_stored_with_its_deliveries_or_not_at_all(
+    settings_any, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    from spaces.talks import Talk, publish_talk
+
+    member, rita = await _followed_member(settings_any)
+    space = await create_space(settings_any, "climate", private=False, owner=member)
+    await join_space(space, member)
+    parent = await Post.create(
+        id=new_id(),
+        uri=f"{rita.uri}/notes/1",
+        actor=rita,
+        local=False,
+        content="<p>parent</p>",
+        visibility="public",
+        to=[PUBLIC],
+        cc=[],
+        published=datetime.now(UTC),
+    )
+
+    async def make() -> Post:
+        if kind == "reply":
+            return await actions.create_post(settings_any, member, "<p>re</p>", in_reply_to=parent)
+        if kind == "poll":
+            poll = new_poll(["a", "b"], 3600, False, False, datetime.now(UTC))
+            return await actions.create_post(
+                settings_any, member, "<p>?</p>", post_type="Question", poll=poll
+            )
+        talk = Talk("Court date", "<p>All welcome</p>", datetime.now(UTC), None, "")
+        return await publish_talk(settings_any, member, space, talk)
+
+    real = Delivery.bulk_create
+
+    async def fail(*_args: object, **_kwargs: object) -> None:
+        raise DeliveryInsertFailed
+
+    monkeypatch.setattr(Delivery, "bulk_create", fail)
+    with pytest.raises(DeliveryInsertFailed):
+        await make()
+    assert await Post.filter(local=True).count() == 0
+    assert await Activity.all().count() == 0
+    monkeypatch.setattr(Delivery, "bulk_create", real)
+    post = await make()
+    create = await Activity.get(type="Create", object_uri=post.uri)
+    assert await Delivery.filter(activity=create).count() == 1  # rita, the author's follower
+
+
 async def test_a_post_in_a_public_space_is_stored_with_the_spaces_relay(
     settings_any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
