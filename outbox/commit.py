@@ -27,8 +27,6 @@ from contextvars import ContextVar
 from tortoise.exceptions import BaseORMException
 from tortoise.transactions import in_transaction
 
-from baraza.outage import DRIVER_ERRORS
-
 log = logging.getLogger(__name__)
 
 Effect = Callable[[], Awaitable[None] | None]
@@ -52,7 +50,7 @@ class AfterCommit:
                 result = effect()
                 if inspect.isawaitable(result):
                     await result
-            except (BaseORMException, *DRIVER_ERRORS) as exc:
+            except (BaseORMException, OSError) as exc:
                 log.warning("an effect after commit failed: %s", exc)
 
 

@@ -113,3 +113,26 @@ async def test_outside_an_action_an_effect_runs_at_once() -> None:
 
     await after_commit(effect)
     assert ran == ["now"]
+
+
+async def test_a_database_error_after_the_commit_does_not_undo_or_fail_the_action(
+    db: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The post is stored and federating by then: answering an error would only invite the
+    client to post it again."""
+    from tortoise.exceptions import OperationalError
+
+    settings = make_settings(db, tmp_path)
+    member = await create_member(settings, "amina")
+    ran: list[str] = []
+
+    def broken() -> None:
+        raise OperationalError("notifications table unavailable")
+
+    async with action() as after:
+        await publish(settings, member, _doc(member), [])
+        after.add(broken)
+        after.add(lambda: ran.append("next effect"))
+    assert await Activity.all().count() == 1
+    assert ran == ["next effect"]
+    assert "notifications table unavailable" in caplog.text
