@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import orjson
 import pytest
 import pytest_asyncio
 
@@ -32,6 +33,7 @@ from tests.matrix.expected import (
     ANONYMOUS,
     BY_NAME,
     HIDDEN,
+    NO_SPACE,
     PLACES,
     PRIVATE_SPACE,
     VIEWERS,
@@ -47,6 +49,7 @@ from tests.matrix.world import FULL, HASHTAG, Thing, World, build_world, canary
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 REFUSED = (401, 403, 404)
+POSTS_ONLY = frozenset({Kind.POST})
 
 
 # --- the world, once per engine ---------------------------------------------------------------
@@ -87,6 +90,7 @@ async def world(request: pytest.FixtureRequest, tmp_path_factory: Any) -> AsyncI
 class Answer:
     status: int
     text: str  # body and headers, with what the request itself said taken out
+    body: str  # the body as sent
 
 
 def _echo_free(text: str, call: Call) -> str:
@@ -132,7 +136,7 @@ async def ask(world: World, viewer: Viewer, call: Call) -> Answer:
     response = await world.client.open(call.path, method=call.method, headers=headers, **kwargs)
     body = (await response.get_data()).decode("utf-8", "replace")
     shown = body + "\n" + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
-    return Answer(response.status_code, _echo_free(shown, call))
+    return Answer(response.status_code, _echo_free(shown, call), body)
 
 
 def effective(door: Door, viewer: Viewer) -> Viewer:
@@ -283,6 +287,31 @@ async def test_letter_feeds(world: World) -> None:
         space_thing,
         HIDDEN,
     )
+    assert not cells.failures, cells.report()
+
+
+async def test_counts_leave_out_hidden_replies(world: World) -> None:
+    """A public post's `replies_count` counts the reply inside the private space only for
+    those who may see that reply: a count is a door too."""
+    cells = Cells()
+    parent = next(t for t in world.things if t.key == f"post:public@{NO_SPACE}")
+    reply = next(t for t in world.things if t.key == f"reply@{PRIVATE_SPACE}")
+    door = Door(POSTS_ONLY)
+    for viewer in VIEWERS:
+        call = Call(f"/api/v1/statuses/{parent.post_id}")
+        seen = effective(door, viewer)
+        answer = await ask(world, viewer, call)
+        cells.count += 1
+        if answer.status != 200:
+            continue  # refused outright (no token, or one that cannot read): no count shown
+        entity = orjson.loads(answer.body)
+        counted = entity["replies_count"]
+        owed = 1 if expected(seen, reply.kind, reply.visibility, reply.place) == VISIBLE else 0
+        if counted != owed:
+            cells.fail(
+                "GET /api/v1/statuses/<status_id>",
+                f"as {viewer.name}: replies_count {counted}, expected {owed} ({reply.key})",
+            )
     assert not cells.failures, cells.report()
 
 
