@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from actors.accounts import local_actor
+from actors.existence import mentionable
 from baraza.services import services
 from clientapi.compose import MentionLink, mentioned_handles, render, valid_language
 from clientapi.params import Params, row_id
@@ -88,8 +89,9 @@ async def read_draft(member: Actor, params: Params) -> Draft:
     )
 
 
-async def resolve_mentions(handles: list[str]) -> dict[str, Actor]:
-    """Local names directly, remote handles through WebFinger; unknown ones stay plain text."""
+async def resolve_mentions(handles: list[str], author: Actor) -> dict[str, Actor]:
+    """Local names directly, remote handles through WebFinger; unknown ones stay plain text,
+    and so does a private space the author is not in (`actors.existence.mentionable`)."""
     from webfinger.resolve import resolve_handle
 
     config = services().settings
@@ -106,7 +108,7 @@ async def resolve_mentions(handles: list[str]) -> dict[str, Actor]:
                 actor = None
         if actor is not None and actor.suspended_at is None:
             found[handle] = actor
-    return found
+    return await mentionable(author, found)
 
 
 def media_document(media: MediaAttachment, url: str) -> dict[str, Any]:
@@ -115,9 +117,9 @@ def media_document(media: MediaAttachment, url: str) -> dict[str, Any]:
     return {"type": kind, "mediaType": media.content_type, "url": url, "name": media.description}
 
 
-async def compose_html(text: str) -> tuple[str, list[Actor], list[dict[str, Any]]]:
+async def compose_html(text: str, author: Actor) -> tuple[str, list[Actor], list[dict[str, Any]]]:
     config = services().settings
-    actors = await resolve_mentions(mentioned_handles(text))
+    actors = await resolve_mentions(mentioned_handles(text), author)
     links = {
         handle: MentionLink(url=a.url or a.uri, username=a.username) for handle, a in actors.items()
     }
@@ -134,7 +136,7 @@ async def publish_status(
     member: Actor, draft: Draft, *, idempotency_key: str | None = None
 ) -> Post:
     config = services().settings
-    content, mentions, tags = await compose_html(draft.text)
+    content, mentions, tags = await compose_html(draft.text, member)
     from clientapi.status_entity import media_url
 
     return await actions.create_post(

@@ -35,7 +35,7 @@ async def edit_from_params(member: Actor, post: Post, params: Params) -> Post:
     spoiler_text = params.text("spoiler_text")
     if len(spoiler_text) > 1000:
         raise Unprocessable("Validation failed: spoiler_text is over 1000 characters")
-    content, mentions, hashtags = await compose_html(text)
+    content, mentions, hashtags = await compose_html(text, member)
     mention_tags = [{"type": "Mention", "href": m.uri, "name": f"@{m.acct}"} for m in mentions]
     return await edit_post(
         services().settings,
