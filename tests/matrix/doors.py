@@ -10,7 +10,8 @@ or more `Door`s:
   empty and `fill(world, None, viewer)` gives the requests; its answers are still checked for
   every canary the viewer may not see;
 - not exercised (`fill` is None): `why` says why it cannot show an object (it creates
-  accounts, signs in, takes files...). The sockets are rows too; `test_sockets` drives them.
+  accounts, signs in, takes files...). The sockets and the secret feed are rows too:
+  `driven_by` names the test in `test_matrix` that drives them.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Door:
     shows: bool = True  # a visible answer carries the object's canary
     as_anonymous: bool = False  # answers as an anonymous reader whoever asks
     write: bool = False  # a state change: exercised only where the object is hidden
-    socket: bool = False  # a WebSocket or event stream, driven by test_sockets
+    driven_by: str = ""  # a socket or the secret feed: the test in test_matrix that drives it
     listing: bool = False  # a list filtered per viewer: hidden means absent, not refused
     why: str = ""
 
@@ -533,7 +534,7 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
         ),
     ),
     ("/api/v1/spaces/<space_id>/documents/<doc_id>/live", "GET"): (
-        Door(frozenset({Kind.COEDIT}), socket=True),
+        Door(frozenset({Kind.COEDIT}), driven_by="test_coediting_socket"),
     ),
     ("/spaces/<int:space_id>/documents/<int:doc_id>/edit", "GET"): (
         # The page is the same for everyone and names nothing; the socket decides.
@@ -571,7 +572,7 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
     ("/spaces/<name>/letter.atom", "GET"): (
         Door(SPACES, space("/spaces/{name}/letter.atom"), as_anonymous=True),
     ),
-    ("/feeds/<token>.atom", "GET"): (Door(frozenset({Kind.FEED}), socket=True),),
+    ("/feeds/<token>.atom", "GET"): (Door(frozenset({Kind.FEED}), driven_by="test_letter_feeds"),),
     ("/api/v1/spaces/<space_id>/letter_feed", "POST"): (
         Door(SPACES, space("/api/v1/spaces/{id}/letter_feed", method="POST"), **W),
     ),
@@ -581,8 +582,8 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
     ("/letter/unsubscribe", "GET"): (Door(why="a signed e-mail link: " + NOT_OBJECT),),
     ("/letter/unsubscribe", "POST"): (Door(why="a signed e-mail link: " + NOT_OBJECT),),
     # --- streaming
-    ("/api/v1/streaming", "GET"): (Door(POSTS, socket=True),),
-    ("/api/v1/streaming/<path:which>", "GET"): (Door(POSTS, socket=True),),
+    ("/api/v1/streaming", "GET"): (Door(POSTS, driven_by="test_streaming_sockets"),),
+    ("/api/v1/streaming/<path:which>", "GET"): (Door(POSTS, driven_by="test_streaming_sockets"),),
     ("/api/v1/streaming/health", "GET"): (Door(fill=fixed("/api/v1/streaming/health")),),
     # --- instance metadata and the caller's own settings
     **{

@@ -222,7 +222,7 @@ async def _http_doors(world: World, *, writes: bool) -> Cells:
     async def one_viewer(viewer: Viewer) -> None:
         for (rule, method), doors in ROUTES.items():
             for door in doors:
-                if door.fill is None or door.socket or door.write != writes:
+                if door.fill is None or door.driven_by or door.write != writes:
                     continue
                 label = f"{method} {rule}"
                 seen = effective(door, viewer)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from baraza.settings import Settings
+from tests.matrix import test_matrix
 from tests.matrix.doors import ROUTES
 from tests.matrix.expected import (
     BY_NAME,
@@ -48,7 +49,9 @@ def test_every_route_has_a_row() -> None:
     assert not stale, f"rows for routes that no longer exist: {stale}"
     for key, doors in ROUTES.items():
         for door in doors:
-            assert door.fill or door.socket or door.why, f"{key}: say why it is not exercised"
+            assert door.fill or door.driven_by or door.why, f"{key}: say why it is not exercised"
+            if door.driven_by:
+                assert callable(getattr(test_matrix, door.driven_by, None)), (key, door.driven_by)
 
 
 @pytest.mark.parametrize(
