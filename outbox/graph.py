@@ -145,9 +145,12 @@ async def _remote_follow(
     outcome: FollowOutcome,
     after: AfterCommit,
 ) -> Follow | None:
-    """The remote half of `follow`, inside its action: a refusal is answered with Reject."""
+    """The remote half of `follow`, inside its action: a refusal is answered with Reject.
+
+    A private space and a suspended account are dropped in silence instead: a Reject signed by
+    them would tell another server that they exist."""
     follow_doc = _follow_doc(received.uri, follower, target)
-    if outcome is FollowOutcome.GONE:
+    if outcome in (FollowOutcome.GONE, FollowOutcome.PRIVATE_SPACE):
         return None
     if outcome not in (FollowOutcome.ACCEPTED, FollowOutcome.PENDING):
         await send_reject(settings, target, follower, follow_doc)

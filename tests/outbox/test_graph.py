@@ -95,3 +95,28 @@ async def test_answering_a_request_accepts_it_once(app, settings) -> None:
     assert await graph.answer_follow(settings, request, accept=True) is True
     assert await graph.answer_follow(settings, request, accept=True) is False
     assert (await Follow.get(id=request.id)).accepted is True
+
+
+async def test_remote_follow_of_a_private_space_is_dropped_in_silence(app, settings) -> None:
+    """A Reject signed by the space would tell the other server that the space exists."""
+    from actors.accounts import create_space
+    from outbox.received import Received
+    from storage.models import Actor, Delivery
+
+    amina = await create_member(settings, "amina")
+    space = await create_space(settings, "casefile", private=True, owner=amina)
+    zed = await Actor.create(
+        uri="https://remote.example/users/zed",
+        type="Person",
+        username="zed",
+        domain="remote.example",
+        inbox_url="https://remote.example/users/zed/inbox",
+        shared_inbox_url="https://remote.example/inbox",
+        key_id="https://remote.example/users/zed#main-key",
+        public_key_pem="-",
+    )
+    follow_id = "https://remote.example/follows/1"
+    doc = {"id": follow_id, "type": "Follow", "actor": zed.uri, "object": space.uri}
+    assert await graph.follow(settings, zed, space, Received(follow_id, doc)) is None
+    assert not await Follow.filter(follower=zed, target=space).exists()
+    assert await Delivery.filter(host="remote.example").count() == 0
