@@ -18,7 +18,7 @@ from baraza.language import CANDIDATES, detect_language, validate_language
 from baraza.sanitize import clean_html
 from baraza.settings import Settings
 from federation.activities import PUBLIC
-from federation.errors import Unprocessable
+from federation.errors import NotFound, Refused, Unprocessable
 from outbox import stream_bus
 from outbox.audience import addressing, recipients_for, stored_visibility
 from outbox.commit import action
@@ -189,9 +189,18 @@ async def receive_post(
 
 async def delete_post(settings: Settings, member: Actor, post: Post) -> None:
     """The author deletes a post: the tombstone, its `Delete` to everyone the post reached and
-    a public space's relay in one transaction; then open streams drop it."""
-    if post.actor_id != member.id or post.deleted_at is not None:
+    a public space's relay in one transaction; then open streams drop it.
+
+    The rule for every door: a post the member may not see is answered like a missing one (no
+    probing for hidden posts), someone else's visible post is refused, a deleted one is done."""
+    if post.deleted_at is not None:
         return
+    from outbox.viewing import may_view
+
+    if not await may_view(post, member):
+        raise NotFound("Record not found")
+    if post.actor_id != member.id:
+        raise Refused("This action is not allowed")
     now = datetime.now(UTC)
     async with action() as after:
         # Compare-and-set: of two deletes at once, only one sends a Delete.

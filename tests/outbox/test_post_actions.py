@@ -433,3 +433,20 @@ async def test_the_api_still_notifies_and_streams_once(app_any, settings_any) ->
     assert seen.count(("status.update", status_id)) == 1
     post = await Post.get(id=status_id)
     assert [v["text"] for v in post.edits] == ["hi @bruno", "hi again @bruno"]
+
+
+async def test_deleting_is_decided_by_the_core_for_every_door(app, settings) -> None:
+    """Someone else's visible post is refused; a hidden one is answered as missing."""
+    from actors.accounts import create_member as member
+    from federation.errors import NotFound, Refused
+    from outbox import actions as core
+
+    amina = await member(settings, "amina")
+    bruno = await member(settings, "bruno")
+    public = await core.create_post(settings, amina, "<p>hearing moved</p>")
+    direct = await core.create_post(settings, amina, "<p>for me</p>", visibility="direct")
+    with pytest.raises(Refused):
+        await core.delete_post(settings, bruno, public)
+    with pytest.raises(NotFound):
+        await core.delete_post(settings, bruno, direct)
+    assert await Post.filter(deleted_at=None, id__in=[public.id, direct.id]).count() == 2
