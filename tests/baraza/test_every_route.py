@@ -64,6 +64,7 @@ HOSTILE_QUERY = {
     "type": "x" * 300,
     "resolve": "maybe",
 }
+SOCKET_QUERY = {"stream": "hashtag", "tag": "x" * 600, "list": "²", "access_token": "x" * 600}
 NUL_QUERY = {"q": "a\x00b", "acct": "\x00", "max_id": "1\x00"}  # PostgreSQL refuses NUL in text
 WRONG_TYPES: list[Any] = [
     *(None, [], {}, "²", 9223372036854775808, -1, 1.5, True, "x" * 70_000, "x" * 600),
@@ -418,8 +419,10 @@ async def test_every_route_answers_hostile_input_without_a_500(world: World) -> 
                     else:
                         await _check(world, rule, method, path, headers, {})
         if sockets:
+            socket_queries = ({}, SOCKET_QUERY, NUL_QUERY)
             for _label, headers in world.viewers:
-                await _check_socket(world, _path(world, rule), headers)
+                for query in socket_queries:
+                    await _check_socket(world, f"{_path(world, rule)}?{urlencode(query)}", headers)
             continue
         path = _path(world, rule)
         if method == "GET":
