@@ -5,11 +5,11 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from actors.keys import generate_key_pair_async
 from actors.names import NAME_PATTERN, check_name
 from actors.passwords import hash_password
 from actors.urls import INSTANCE_ACTOR_NAME, actor_urls, shared_inbox
 from baraza.settings import Settings
+from federation.keys import generate_key_pair_async
 from storage.models import Actor, Follow, SpaceRole
 
 

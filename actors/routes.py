@@ -43,7 +43,7 @@ async def _authorize_fetch(actor: Actor | None) -> None:
     """Authorized-fetch mode: AS2 GETs need a signature (the instance actor stays open)."""
     if not settings().authorized_fetch or (actor is not None and actor.type == "Application"):
         return
-    from federation.fetch_auth import require_signed_get
+    from inbox.fetch_auth import require_signed_get
 
     await require_signed_get()
 

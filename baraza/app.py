@@ -16,6 +16,7 @@ from baraza.services import Services
 from baraza.settings import Settings
 from baraza.uploads import UploadAwareRequest
 from baraza.url_input import install_url_input
+from baraza.viewer import current_member
 from federation.errors import FederationError, ServiceUnavailable, TooManyRequests
 from storage.database import DatabaseUnavailable, close_database, open_database
 
@@ -38,7 +39,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Quart:
     app.extensions["baraza"] = Services(settings)
     app.jinja_env.filters["safe_html"] = lambda html: Markup(clean_html(html or ""))  # noqa: S704
     app.jinja_env.globals["node_name"] = settings.node_name
-    install_i18n(app)
+    install_i18n(app, current_member)
 
     _register_blueprints(app)
     _register_errors(app)

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from baraza.cli import CliError
+from baraza.cli_errors import CliError
 from baraza.settings import Settings
 
 Handler = Callable[[Settings, argparse.Namespace], Awaitable[int]]
@@ -34,9 +34,9 @@ def _command(handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def run(settings: Settings, args: argparse.Namespace) -> int:
-        from federation.actor_moderation import ActorModerationError
         from federation.domain_blocks import DomainError
-        from federation.reports import ReportError
+        from outbox.reports import ReportError
+        from outbox.suspension import ActorModerationError
 
         try:
             return await handler(settings, args)
@@ -185,7 +185,7 @@ async def cmd_federation_mode(settings: Settings, args: argparse.Namespace) -> i
 
 @_command
 async def cmd_actor_suspend(settings: Settings, args: argparse.Namespace) -> int:
-    from federation.actor_moderation import find_actor, suspend_actor
+    from outbox.suspension import find_actor, suspend_actor
 
     actor = await find_actor(settings, args.acct)
     if actor.suspended_at is not None:
@@ -197,7 +197,7 @@ async def cmd_actor_suspend(settings: Settings, args: argparse.Namespace) -> int
 
 @_command
 async def cmd_actor_unsuspend(settings: Settings, args: argparse.Namespace) -> int:
-    from federation.actor_moderation import find_actor, unsuspend_actor
+    from outbox.suspension import find_actor, unsuspend_actor
 
     actor = await find_actor(settings, args.acct)
     if actor.suspended_at is None:
@@ -209,7 +209,7 @@ async def cmd_actor_unsuspend(settings: Settings, args: argparse.Namespace) -> i
 
 @_command
 async def cmd_report_list(settings: Settings, args: argparse.Namespace) -> int:
-    from federation.reports import assignee, list_reports
+    from outbox.reports import assignee, list_reports
 
     for report in await list_reports(resolved=None if args.all else False):
         reporter = report.reporter.acct if report.reporter else report.origin_domain or "?"
@@ -223,7 +223,7 @@ async def cmd_report_list(settings: Settings, args: argparse.Namespace) -> int:
 
 @_command
 async def cmd_report_resolve(settings: Settings, args: argparse.Namespace) -> int:
-    from federation.reports import get_report, resolve
+    from outbox.reports import get_report, resolve
 
     report = await get_report(args.id)
     if report.resolved_at is not None:

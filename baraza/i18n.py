@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import gettext as gettext_module
 import io
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -112,7 +114,7 @@ def _template_ngettext(singular: str, plural: str, n: int) -> str:
     return catalog(current_language()).ngettext(singular, plural, n)
 
 
-async def _choose_language() -> None:
+async def _choose_language(member_of_request: Callable[[], Awaitable[Any]]) -> None:
     """Decided before any handler runs, so messages built in Python are translated too.
 
     Only pages are worth a token lookup: API clients translate their own interface.
@@ -121,19 +123,23 @@ async def _choose_language() -> None:
 
     ui_language = None
     if wants_html(request.headers.get("Accept")) and request.headers.get("Authorization"):
-        from baraza.viewer import current_member
-
-        member = await current_member()
+        member = await member_of_request()
         ui_language = member.ui_language if member is not None else None
     g.language = pick_language(ui_language, request.headers.get("Accept-Language"))
 
 
-def install_i18n(app: Quart) -> None:
+def install_i18n(app: Quart, member_of_request: Callable[[], Awaitable[Any]]) -> None:
+    """`member_of_request` comes from the assembly: who asks is the doors' question, and this
+    module sits below them (the Letter renders through it too)."""
+
+    async def choose_language() -> None:
+        await _choose_language(member_of_request)
+
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         _template_gettext, _template_ngettext, newstyle=True
     )
-    app.before_request(_choose_language)
+    app.before_request(choose_language)
 
     @app.context_processor
     async def _language_context() -> dict[str, str]:

@@ -109,13 +109,13 @@ async def token_viewer() -> Viewer:
 async def current_viewer() -> Viewer:
     """The whole viewer: the token's, or else the remote server that signed this GET.
 
-    A signature that is present but wrong is refused (401), as `federation.fetch_auth` does.
+    A signature that is present but wrong is refused (401), as `inbox.fetch_auth` does.
     """
     if "viewer" in g:
         return g.viewer
     viewer = await token_viewer()
     if viewer.token is None and has_request_context() and request.method in ("GET", "HEAD"):
-        from federation.fetch_auth import signed_requester
+        from inbox.fetch_auth import signed_requester
 
         signer = await signed_requester()
         if signer is not None:

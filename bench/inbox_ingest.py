@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from actors.keys import generate_key_pair
 from bench.processes import baraza, baseline, rss_mb, run_in_database, run_loader
 from bench.report import Figure, ratio_goal
+from federation.keys import generate_key_pair
 
 REQUESTS = 2000
 WARMUP = 100

@@ -42,7 +42,7 @@ def signed_creates(spec: dict[str, Any]) -> list[Request]:
     """`count` distinct public Creates by one remote actor, each signed for `inbox_path`."""
     import orjson
 
-    from actors.keys import load_private_key
+    from federation.keys import load_private_key
     from federation.signatures import sign_request
 
     key = load_private_key(spec["private_pem"])

@@ -19,8 +19,6 @@ from baraza.services import settings
 from clientapi.account_entity import account
 from clientapi.auth import require_admin
 from clientapi.params import MAX_INT, Params, id_or_404, request_params
-from federation import reports as report_queue
-from federation.actor_moderation import suspend_actor, unsuspend_actor
 from federation.domain_blocks import (
     BlockRequest,
     DomainError,
@@ -34,7 +32,9 @@ from federation.domain_blocks import (
     update_block,
 )
 from federation.errors import NotFound, Unprocessable
+from outbox import reports as report_queue
 from outbox import stream_bus
+from outbox.suspension import suspend_actor, unsuspend_actor
 from storage.models import Actor, DomainAllow, DomainBlock, Post, Report
 
 blueprint = Blueprint("clientapi_admin", __name__)

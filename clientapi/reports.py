@@ -13,7 +13,7 @@ from clientapi.account_entity import account
 from clientapi.auth import require_member
 from clientapi.params import MAX_INT, request_params, row_id
 from federation.errors import NotFound, Unprocessable
-from federation.reports import ReportError, file_report
+from outbox.reports import ReportError, file_report
 from outbox.viewing import visible_post
 from storage.models import Actor
 

@@ -187,9 +187,11 @@ def _forget(key: tuple[str, str], task: asyncio.Task[Actor]) -> None:
 
 async def _fetch(url: str, services: Services) -> dict[str, Any]:
     if services.instance_actor is None:
-        from actors.accounts import ensure_instance_actor
-
-        services.instance_actor = await ensure_instance_actor(services.settings)
+        # Made at `baraza init` and loaded at start-up; the wire layer only looks it up (the
+        # one local Application actor), it never creates actors.
+        services.instance_actor = await Actor.get_or_none(type="Application", local=True)
+    if services.instance_actor is None:
+        raise Refused("this instance has no instance actor to sign fetches: run `baraza init`")
     return await fetch_json(
         services.http,
         url,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from actors.keys import load_private_key
+from federation.keys import load_private_key
 from federation.rfc9421 import sign_request_9421
 from federation.signatures import sign_request
 

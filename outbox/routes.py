@@ -10,7 +10,7 @@ from baraza.responses import as2_response
 from baraza.services import settings
 from baraza.viewer import current_member, current_viewer
 from federation.errors import NotFound
-from federation.fetch_auth import require_signed_get
+from inbox.fetch_auth import require_signed_get
 from outbox.documents import object_document, tombstone_document, wrap_activity
 from outbox.reading import local_requester, remote_requester, space_is_private, subject_of
 from outbox.visibility import may_see

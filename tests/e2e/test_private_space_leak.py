@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from actors.keys import load_private_key
+from federation.keys import load_private_key
 from federation.signatures import sign_request
 from tests.e2e.instance import Instance, free_port
 from tests.e2e.peek import c2s, eventually, query, scalar

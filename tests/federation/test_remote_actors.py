@@ -21,10 +21,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from actors.accounts import create_member, ensure_instance_actor
-from actors.keys import KeyPair, generate_key_pair
 from baraza.services import Services
 from federation.errors import BadSignature, FederationError, Gone, NotFound, Refused
 from federation.fetch import FetchFailed
+from federation.keys import KeyPair, generate_key_pair
 from federation.remote_actors import (
     actor_fields,
     actor_for_key,

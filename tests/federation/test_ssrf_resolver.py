@@ -50,10 +50,16 @@ def dialed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def _services(db: str, tmp_path: Path, resolver: FakeResolver, **policy: object) -> Services:
-    """Production address rules, with the lying resolver as upstream DNS."""
+async def _services(
+    db: str, tmp_path: Path, resolver: FakeResolver, **policy: object
+) -> Services:
+    """Production address rules, with the lying resolver as upstream DNS; the instance actor
+    that signs fetches made as at start-up."""
+    from actors.accounts import ensure_instance_actor
+
     settings = make_settings(db, tmp_path, allow_private_addresses=False, scheme="http")
     services = Services(settings)
+    services.instance_actor = await ensure_instance_actor(settings)
     services.http = HttpClient(
         ClientSettings(user_agent="t", allow_private_addresses=False),
         resolver=resolver,
@@ -65,7 +71,7 @@ def _services(db: str, tmp_path: Path, resolver: FakeResolver, **policy: object)
 @pytest.fixture
 async def liar_services(db: str, tmp_path: Path) -> AsyncIterator[tuple[Services, FakeResolver]]:
     resolver = FakeResolver({name: [[address]] for name, address in LIARS.items()})
-    services = _services(db, tmp_path, resolver)
+    services = await _services(db, tmp_path, resolver)
     async with services.http:
         yield services, resolver
 
@@ -147,7 +153,7 @@ async def test_same_host_redirect_keeps_the_checked_address(
 
     port, hits = rebinding_site
     resolver = FakeResolver({"rebind.example.org": [["127.0.0.1"], ["127.0.0.2"]]})
-    services = _services(db, tmp_path, resolver, address_policy=only_127_0_0_1_is_public)
+    services = await _services(db, tmp_path, resolver, address_policy=only_127_0_0_1_is_public)
     signer = await ensure_instance_actor(services.settings)
     async with services.http:
         with pytest.raises(FederationError):
@@ -187,7 +193,7 @@ async def test_dns_rebinding_through_a_webfinger_redirect_is_refused(
     public_port = public_site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     resolver = FakeResolver({"rebind.example.org": [["127.0.0.1"], ["127.0.0.2"]]})
-    services = _services(db, tmp_path, resolver, address_policy=only_127_0_0_1_is_public)
+    services = await _services(db, tmp_path, resolver, address_policy=only_127_0_0_1_is_public)
     try:
         async with services.http:
             with pytest.raises(NotFound) as refused:

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from actors.keys import generate_key_pair, load_private_key
+from federation.keys import generate_key_pair, load_private_key
 from federation.signatures import sign_request
 from storage.models import Actor
 

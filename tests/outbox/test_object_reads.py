@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from actors.accounts import create_member
-from actors.keys import load_private_key
 from baraza.app import create_app
 from clientapi.tokens import issue_token
+from federation.keys import load_private_key
 from federation.signatures import sign_request
 from outbox import actions
 from storage.models import Follow

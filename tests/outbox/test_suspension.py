@@ -10,13 +10,13 @@ import pytest
 
 from actors.accounts import create_member
 from baraza.settings import Settings
-from federation.actor_moderation import (
+from outbox.actions import create_post
+from outbox.suspension import (
     ActorModerationError,
     find_actor,
     suspend_actor,
     unsuspend_actor,
 )
-from outbox.actions import create_post
 from storage.models import Activity, Actor, AuditEntry, Delivery, Follow, Post
 from tests.conftest import make_settings
 
