@@ -30,6 +30,7 @@ web:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Headless Chromium for the RTL screenshot test: installed only if missing and only as root.
 browsers:

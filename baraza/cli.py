@@ -18,6 +18,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from baraza.cli_errors import CliError
 from baraza.settings import (
     Identity,
     IdentityClaims,
@@ -28,10 +29,6 @@ from baraza.settings import (
 )
 
 Command = Callable[[Settings, argparse.Namespace], Awaitable[int | None]]
-
-
-class CliError(Exception):
-    """A message for the person at the terminal."""
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
@@ -180,11 +177,3 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from actors.names import InvalidName
 
     return (AccountError, InvalidName)
-
-
-def export_settings_to_env(settings: Settings) -> None:
-    """Child processes (hypercorn workers) read the environment, so flags and the stored identity
-    are passed on there."""
-    os.environ["BARAZA_DOMAIN"] = settings.domain
-    os.environ["BARAZA_DATABASE_URL"] = settings.database_url
-    os.environ["BARAZA_SCHEME"] = settings.scheme

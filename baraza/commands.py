@@ -41,7 +41,7 @@ async def cmd_member_add(settings: Settings, args: argparse.Namespace) -> int:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
         if not password:
-            from baraza.cli import CliError
+            from baraza.cli_errors import CliError
 
             raise CliError("--password-stdin given but no password on standard input")
     member = await create_member(

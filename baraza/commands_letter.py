@@ -11,7 +11,7 @@ from baraza.settings import Settings
 
 
 def _cli_error(message: str) -> Exception:
-    from baraza.cli import CliError
+    from baraza.cli_errors import CliError
 
     return CliError(message)
 

@@ -32,7 +32,6 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> int:
     """Serve as the instance `settings` name. The CLI has already checked that the database is
     initialised and settled the identity from it (`baraza.cli.open_instance`); worker processes
     get that identity through the environment."""
-    from baraza.cli import export_settings_to_env
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -67,3 +66,11 @@ def _run_single(app: object, config: Config) -> None:
         await hypercorn_serve(app, config, shutdown_trigger=stop.wait)  # type: ignore[arg-type]
 
     runner(main())
+
+
+def export_settings_to_env(settings: Settings) -> None:
+    """Child processes (hypercorn workers) read the environment, so flags and the stored identity
+    are passed on there."""
+    os.environ["BARAZA_DOMAIN"] = settings.domain
+    os.environ["BARAZA_DATABASE_URL"] = settings.database_url
+    os.environ["BARAZA_SCHEME"] = settings.scheme

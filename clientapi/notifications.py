@@ -10,9 +10,8 @@ from actors.documents import iso
 from baraza.responses import json_response
 from clientapi.account_entity import account
 from clientapi.auth import require_member
-from clientapi.pagination import bounded, parse_page, select
+from clientapi.pagination import bounded, paged, parse_page, select
 from clientapi.params import row_id
-from clientapi.status_actions import paged
 from clientapi.status_entity import statuses
 from federation.errors import NotFound, Unprocessable
 from outbox.surface import TYPES

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from quart import Response, request
 from tortoise.queryset import QuerySet
 
+from baraza.responses import json_response
 from federation.errors import Unprocessable
 from storage.ids import MAX_BIGINT, parse_int
 
@@ -115,3 +117,12 @@ def bounded(query: QuerySet, page: Page, field: str = "id") -> QuerySet:
     if page.lower is not None:
         query = query.filter(**{f"{field}__gt": page.lower})
     return query.order_by(field if page.ascending else f"-{field}").limit(page.limit)
+
+
+def paged(entities: list[dict[str, Any]], ids: list[int]) -> Response:
+    """A page of entities with Mastodon's `Link` header for the pages beside it."""
+    headers = {}
+    link = link_header(request.base_url, request.args, ids)
+    if link:
+        headers["Link"] = link
+    return json_response(entities, headers=headers)

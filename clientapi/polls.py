@@ -15,8 +15,9 @@ from baraza.services import services
 from clientapi.auth import current_caller, require, require_member
 from clientapi.params import Params, request_params
 from federation.errors import NotFound, Unprocessable
+from outbox.polls import expired, new_poll, voters_count
 from outbox.viewing import visible_post
-from outbox.votes import expired, new_poll, vote, voters_count
+from outbox.votes import vote
 from storage.models import Actor, Post
 
 blueprint = Blueprint("polls", __name__)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from quart import Blueprint, Response, request
 
@@ -12,7 +11,7 @@ from baraza.responses import json_response
 from baraza.services import settings
 from clientapi.account_entity import account
 from clientapi.auth import require, require_member
-from clientapi.pagination import bounded, link_header, parse_page, select
+from clientapi.pagination import bounded, paged, parse_page, select
 from clientapi.params import MAX_INT, row_id
 from clientapi.status_entity import status, statuses
 from federation.errors import NotFound
@@ -21,14 +20,6 @@ from outbox.viewing import visible_post, visible_posts
 from storage.models import Actor, Announce, Bookmark, Like, Post
 
 blueprint = Blueprint("clientapi_status_actions", __name__)
-
-
-def paged(entities: list[dict[str, Any]], ids: list[int]) -> Response:
-    headers = {}
-    link = link_header(request.base_url, request.args, ids)
-    if link:
-        headers["Link"] = link
-    return json_response(entities, headers=headers)
 
 
 @blueprint.post("/api/v1/statuses/<status_id>/favourite")

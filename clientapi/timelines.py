@@ -15,8 +15,7 @@ from tortoise.queryset import QuerySet
 
 from clientapi.auth import require
 from clientapi.boost_ids import boost_status_id, window
-from clientapi.pagination import Page, bounded, parse_page, select
-from clientapi.status_actions import paged
+from clientapi.pagination import Page, bounded, paged, parse_page, select
 from clientapi.status_entity import statuses
 from federation.policy import load_policy, matches_domain
 from outbox.viewing import visible_posts

@@ -14,8 +14,8 @@ from baraza.ids import new_id
 from baraza.language import CANDIDATES, detect_language
 from baraza.sanitize import clean_html
 from federation.activities import ParsedObject, is_public, parse_object
+from outbox.polls import remote_poll
 from outbox.visibility import visibility_from_addressing
-from outbox.votes import remote_poll
 from storage.models import Actor, Follow, Post
 
 POST_TYPES = {"Note", "Article", "Question", "Page", "Event", "Video", "Image", "Audio", "Document"}

@@ -41,7 +41,7 @@ def object_document(post: Post, author: Actor, *, with_context: bool = True) -> 
     if post.audience:
         doc["audience"] = post.audience
     if isinstance(post.poll, dict):
-        from outbox.votes import question_fields
+        from outbox.polls import question_fields
 
         doc.update(question_fields(post.poll, datetime.now(UTC)))
     if post.local and post.type == "Event" and isinstance(post.document, dict):

@@ -16,7 +16,8 @@ async def handle(ctx: Context) -> None:
     inner = ctx.inner()
     if inner is None:
         return  # Create by reference only: nothing trustworthy to store
-    from outbox.votes import is_vote, record_remote_vote
+    from outbox.polls import is_vote
+    from outbox.votes import record_remote_vote
 
     if is_vote(inner):
         question = await ctx.post(inner["inReplyTo"])

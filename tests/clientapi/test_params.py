@@ -161,7 +161,7 @@ async def test_deep_json_is_400_at_every_json_door(door: dict[str, Any]) -> None
 def test_poll_expires_in_is_one_bounded_number(expires_in: object, ok: bool) -> None:
     from datetime import UTC, datetime
 
-    from outbox.votes import new_poll
+    from outbox.polls import new_poll
 
     now = datetime(2030, 1, 1, tzinfo=UTC)
     if ok:
@@ -178,7 +178,7 @@ def test_poll_expires_in_is_one_bounded_number(expires_in: object, ok: bool) -> 
 def test_poll_choices_are_option_indexes(choices: list[object], ok: bool) -> None:
     from datetime import UTC, datetime
 
-    from outbox.votes import new_poll, with_vote
+    from outbox.polls import new_poll, with_vote
 
     now = datetime(2030, 1, 1, tzinfo=UTC)
     poll = new_poll(["a", "b"], 3600, False, False, now)

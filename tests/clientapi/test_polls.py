@@ -11,7 +11,7 @@ from federation.activities import parse_activity
 from federation.errors import Unprocessable
 from inbox.handlers import dispatch
 from outbox.documents import object_document
-from outbox.votes import new_poll, with_vote
+from outbox.polls import new_poll, with_vote
 from storage.models import Activity, Actor, Post
 from tests.clientapi.helpers import member_with_token
 from tests.inbox.signed import remote_peer

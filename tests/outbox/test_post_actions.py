@@ -22,8 +22,9 @@ from federation.activities import PUBLIC, parse_activity
 from inbox import processor
 from outbox import actions, stream_bus
 from outbox.edits import edit_post
+from outbox.polls import new_poll
 from outbox.surface import notify
-from outbox.votes import new_poll, vote
+from outbox.votes import vote
 from storage.models import (
     Activity,
     Actor,
