@@ -105,7 +105,7 @@ def _echo_free(text: str, call: Call) -> str:
 
 def _signed(path: str, accept: str | None) -> dict[str, str]:
     """An HTTP-signed GET by the cached remote actor, its Accept header among those signed."""
-    from actors.keys import load_private_key
+    from federation.keys import load_private_key
     from federation.signatures import sign_request
     from tests.inbox.signed import _KEYS
 
