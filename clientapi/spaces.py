@@ -16,16 +16,15 @@ from baraza.responses import json_response
 from baraza.services import settings
 from baraza.viewer import current_member
 from clientapi.account_entity import account
-from clientapi.auth import Forbidden, require_member
+from clientapi.auth import require_member
 from clientapi.pagination import bounded, link_header, parse_page
 from clientapi.params import MAX_INT, id_or_404
 from clientapi.status_entity import statuses
-from federation.errors import NotFound, Unprocessable
-from outbox import actions, stream_bus
-from outbox.replies import send_accept, send_reject
+from federation.errors import NotFound
 from outbox.viewing import visible_posts
+from spaces import membership
 from spaces.moderation import remove_member, remove_post, require_moderator, role_of
-from storage.models import Actor, Block, Follow, Post, SpaceRole
+from storage.models import Actor, Follow, Post, SpaceRole
 
 blueprint = Blueprint("spaces_api", __name__)
 
@@ -109,18 +108,7 @@ async def space_timeline(space_id: str) -> Response:
 async def join(space_id: str) -> Response:
     member = await require_member("write:follows")
     space = await _space_row(space_id)
-    banned = await Block.exists(actor=space, target=member)
-    if not await may_know(space, member):
-        # A private space answers an outsider exactly as an unused id does. The request is
-        # still recorded, so that whoever a member gave the id to can be admitted by its
-        # moderators (they list and approve requests); the asker learns nothing until then.
-        if not banned:
-            await Follow.get_or_create(follower=member, target=space, defaults={"accepted": False})
-        raise no_such_space()
-    if banned:
-        raise Forbidden("you are banned from this space")
-    if not space.private:
-        await actions.follow(settings(), member, space)
+    await membership.join(settings(), member, space)
     return _answer(await space_entity(space, member))
 
 
@@ -128,15 +116,7 @@ async def join(space_id: str) -> Response:
 async def leave(space_id: str) -> Response:
     member = await require_member("write:follows")
     space = await _space_row(space_id)
-    if not await may_know(space, member):
-        # Withdrawing a pending request to a private space answers as an unused id does.
-        await Follow.filter(follower=member, target=space, accepted=False).delete()
-        raise no_such_space()
-    if await role_of(space, member) == "owner":
-        raise Unprocessable("the owner cannot leave the space")
-    await Follow.filter(follower=member, target=space).delete()
-    await SpaceRole.filter(space=space, member=member).delete()
-    stream_bus.membership_ended(member.id, space.id)
+    await membership.leave(member, space)
     return _answer(await space_entity(space, member))
 
 
@@ -145,10 +125,6 @@ async def _moderated_space(space_id: str, scope: str) -> tuple[Actor, Actor]:
     space = await find_space(space_id, member)
     await require_moderator(space, member)
     return space, member
-
-
-def _follow_doc(follow: Follow, space: Actor) -> dict[str, Any]:
-    return {"id": follow.uri, "type": "Follow", "actor": follow.follower.uri, "object": space.uri}
 
 
 @blueprint.get(f"{PREFIX}/<space_id>/requests")
@@ -175,12 +151,7 @@ async def _pending(space: Actor, account_id: str) -> Follow:
 async def approve(space_id: str, account_id: str) -> Response:
     space, _ = await _moderated_space(space_id, "write:follows")
     follow = await _pending(space, account_id)
-    if space.private and not follow.follower.local:
-        raise Unprocessable("private spaces admit local members only")
-    follow.accepted = True
-    await follow.save(update_fields=["accepted"])
-    if not follow.follower.local:
-        await send_accept(settings(), space, follow.follower, _follow_doc(follow, space))
+    await membership.answer_request(settings(), space, follow, admit=True)
     return _answer(await account(follow.follower))
 
 
@@ -188,9 +159,7 @@ async def approve(space_id: str, account_id: str) -> Response:
 async def reject(space_id: str, account_id: str) -> Response:
     space, _ = await _moderated_space(space_id, "write:follows")
     follow = await _pending(space, account_id)
-    await follow.delete()
-    if not follow.follower.local:
-        await send_reject(settings(), space, follow.follower, _follow_doc(follow, space))
+    await membership.answer_request(settings(), space, follow, admit=False)
     return _answer(await account(follow.follower))
 
 
