@@ -77,6 +77,7 @@ async def startup(app: Quart) -> None:
     from actors.accounts import ensure_instance_actor
 
     services: Services = app.extensions["baraza"]
+    await _check_identity(services.settings)
     services.instance_actor = await ensure_instance_actor(services.settings)
     await services.http.start()
     for hook in app.extensions.get("baraza_startup", []):
@@ -87,6 +88,22 @@ async def startup(app: Quart) -> None:
         worker = DeliveryWorker(services.settings)
         await worker.start()
         app.extensions["baraza_delivery_worker"] = worker
+
+
+async def _check_identity(settings: Settings) -> None:
+    """However the app is started (`baraza serve`, or an ASGI server on `baraza.asgi`), it
+    serves under the identity fixed at `baraza init`, or not at all: ids minted under another
+    name would belong to no instance."""
+    from baraza.settings import IdentityMismatch
+    from storage.settings_store import stored_identity
+
+    stored = await stored_identity()
+    if stored is not None and stored != (settings.domain, settings.scheme):
+        domain, scheme = stored
+        raise IdentityMismatch(
+            f"this database belongs to {scheme}://{domain} (fixed at `baraza init`), but the "
+            f"app was started as {settings.scheme}://{settings.domain}"
+        )
 
 
 async def shutdown(app: Quart) -> None:

@@ -279,3 +279,25 @@ async def test_an_older_database_without_ids_adopts_what_its_first_run_is_given(
     assert "(http://old.example/users/amina)" in first.stdout, first.stderr
     later = baraza("member", "add", "bruno")
     assert "(http://old.example/users/bruno)" in later.stdout, later.stderr
+
+
+async def test_an_app_started_outside_the_cli_refuses_another_identity(any_db, tmp_path) -> None:
+    """`hypercorn baraza.asgi:app` builds settings from the environment alone: the app itself
+    must refuse to serve a database that belongs to another name."""
+    from quart.testing.app import LifespanError
+
+    from baraza.app import create_app
+    from storage.settings_store import store_identity
+    from tests.conftest import make_settings
+
+    await store_identity("localhost:8000", "http")
+    wrong = create_app(make_settings(any_db, tmp_path), manage_database=False)
+    with pytest.raises(LifespanError, match="belongs to http://localhost:8000"):
+        async with wrong.test_app():
+            pass
+    right = make_settings(any_db, tmp_path, domain="localhost:8000", scheme="http")
+    async with create_app(right, manage_database=False).test_app() as started:
+        response = await started.test_client().get(
+            "/actor", headers={"Accept": "application/activity+json"}
+        )
+        assert (await response.get_json())["id"] == "http://localhost:8000/actor"
