@@ -182,12 +182,7 @@ async def unfollow(
             return
         await record.delete()
         if received is None and not target.local:
-            activity_id = new_id()
-            inner = _follow_doc(record.uri, follower, target)
-            doc = wrap_activity(
-                activity_url(settings, activity_id), "Undo", follower, inner, to=[target.uri], cc=[]
-            )
-            await publish(settings, follower, doc, [target], activity_id=activity_id)
+            await _send_undo(settings, follower, target, _follow_doc(record.uri, follower, target))
 
 
 async def unfollow_by_uri(
@@ -249,12 +244,19 @@ async def unblock(
             return
         await record.delete()
         if received is None and not target.local:
-            activity_id = new_id()
             inner = {"id": record.uri, "type": "Block", "actor": actor.uri, "object": target.uri}
-            doc = wrap_activity(
-                activity_url(settings, activity_id), "Undo", actor, inner, to=[target.uri], cc=[]
-            )
-            await publish(settings, actor, doc, [target], activity_id=activity_id)
+            await _send_undo(settings, actor, target, inner)
+
+
+async def _send_undo(
+    settings: Settings, actor: Actor, target: Actor, inner: dict[str, Any]
+) -> None:
+    """A remote target's server hears that a follow or block of ours is over."""
+    activity_id = new_id()
+    doc = wrap_activity(
+        activity_url(settings, activity_id), "Undo", actor, inner, to=[target.uri], cc=[]
+    )
+    await publish(settings, actor, doc, [target], activity_id=activity_id)
 
 
 async def unblock_by_uri(

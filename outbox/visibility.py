@@ -8,13 +8,11 @@ strictest: only local members of the space, whoever else asks — admins include
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
+from actors.existence import ViewerKind
 
-class RequesterKind(Enum):
-    ANONYMOUS = "anonymous"
-    REMOTE = "remote"  # a signed request from another server
-    LOCAL = "local"  # a local member with a token
+# One vocabulary of who asks for both pure decisions: knowing an actor and seeing a post.
+RequesterKind = ViewerKind
 
 
 @dataclass(frozen=True)
