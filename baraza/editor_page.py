@@ -2,7 +2,7 @@
 
 The page is the same for everyone and names nothing about the document: the member's token
 travels in the URL fragment, which the browser keeps to itself, and the WebSocket
-(`clientapi.live`) decides who may read or edit. The script is built from `web/` by
+(`clientapi.spaces.live`) decides who may read or edit. The script is built from `web/` by
 `make web`; an instance set up without Node has no bundle, and the page says so instead of
 loading a script that is not there.
 """

@@ -137,7 +137,7 @@ def run(context: dict[str, Any]) -> list[Figure]:
                 unit="ms",
                 goal="p99 < 50 ms",
                 met=ok and timeline["p99_ms"] < 50,
-                note=f"via clientapi/timelines.py over HTTP; p50 {timeline['p50_ms']} ms"
+                note=f"via clientapi/timelines/timelines.py over HTTP; p50 {timeline['p50_ms']} ms"
                 + ("" if ok else f"; statuses {timeline['statuses']}"),
             )
         )

@@ -1,7 +1,9 @@
 """The Mastodon-compatible client API (`/api/v1`, `/api/v2`) and OAuth 2 (`/oauth`).
 
-Each module holds one group of endpoints as a blueprint; `BLUEPRINTS` lists the modules the
-app registers, so adding a group is one line here.
+One package per section of Mastodon's API documentation (accounts, statuses, timelines, ...),
+each module a blueprint; `BLUEPRINT_MODULES` lists the modules the app registers. Shared by
+all sections: `auth` and `scopes` (who may call what), `tokens`, `params` (the one request
+parameter parser) and `pagination`.
 """
 
 from __future__ import annotations
@@ -10,18 +12,28 @@ import importlib
 
 from quart import Quart
 
-BLUEPRINT_MODULES: list[str] = []
-BLUEPRINT_MODULES += ["clientapi.oauth", "clientapi.instance", "clientapi.accounts"]
-BLUEPRINT_MODULES += ["clientapi.statuses", "clientapi.status_actions", "clientapi.timelines"]
-BLUEPRINT_MODULES += ["clientapi.notifications"]
-BLUEPRINT_MODULES += ["clientapi.admin", "clientapi.reports"]  # moderation (issue 5)
-BLUEPRINT_MODULES += ["clientapi.spaces", "clientapi.space_library"]  # spaces (issue 4)
-BLUEPRINT_MODULES += ["clientapi.translate"]  # translation (issue 7)
-BLUEPRINT_MODULES += ["clientapi.media", "clientapi.search", "clientapi.streaming"]  # issue 6
-BLUEPRINT_MODULES += ["clientapi.polls"]  # polls (issue 6)
-BLUEPRINT_MODULES += ["clientapi.streaming_sse"]  # HTTP streaming for Mastodon.py
-BLUEPRINT_MODULES += ["clientapi.letter_feeds"]  # the Letter (issue 10)
-BLUEPRINT_MODULES += ["clientapi.live"]  # live co-editing (issue 10)
+# Grouped as Mastodon's API documentation groups its methods; `spaces` is Baraza's own.
+BLUEPRINT_MODULES: list[str] = [
+    "clientapi.oauth.oauth",
+    "clientapi.instance.instance",
+    "clientapi.accounts.accounts",
+    "clientapi.statuses.statuses",
+    "clientapi.statuses.status_actions",
+    "clientapi.statuses.translate",
+    "clientapi.timelines.timelines",
+    "clientapi.notifications.notifications",
+    "clientapi.media.media",
+    "clientapi.polls.polls",
+    "clientapi.search.search",
+    "clientapi.streaming.streaming",
+    "clientapi.streaming.streaming_sse",
+    "clientapi.moderation.admin",
+    "clientapi.moderation.reports",
+    "clientapi.spaces.spaces",
+    "clientapi.spaces.space_library",
+    "clientapi.spaces.letter_feeds",
+    "clientapi.spaces.live",
+]
 
 
 def register(app: Quart) -> None:

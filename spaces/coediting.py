@@ -1,7 +1,7 @@
 """Co-editing rooms: one live Yjs document per library document, who is in it, and its persistence.
 
 One in-memory room per document holds the CRDT (`pycrdt.Doc`) and its peers, so this needs
-the single-worker `baraza serve` (the default). The socket door (`clientapi.live`) parses
+the single-worker `baraza serve` (the default). The socket door (`clientapi.spaces.live`) parses
 frames, hands them to `handle`, and sends what lands in a peer's `outbox`, asking
 `peer_verdict` before every frame it sends.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clientapi.compose import MentionLink, mentioned_handles, render, valid_language
+from clientapi.statuses.compose import MentionLink, mentioned_handles, render, valid_language
 
 BOB = MentionLink(url="https://h/@bob", username="bob")
 AL = MentionLink(url="https://x.org/@al", username="al")

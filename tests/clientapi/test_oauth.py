@@ -10,7 +10,7 @@ import pytest
 
 from actors.accounts import create_member
 from baraza.settings import Settings
-from clientapi.oauth_logic import OOB, s256_challenge
+from clientapi.oauth.oauth_logic import OOB, s256_challenge
 from clientapi.tokens import issue_token
 from storage.models import AccessToken, AuthorizationCode, OAuthApp
 

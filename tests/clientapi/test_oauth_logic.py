@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clientapi.oauth_logic import (
+from clientapi.oauth.oauth_logic import (
     OOB,
     OAuthInputError,
     check_challenge_request,

@@ -239,7 +239,7 @@ def _sources(view: Any) -> str:
 
 
 def test_the_literal_finder_sees_helpers() -> None:
-    from clientapi import status_actions
+    from clientapi.statuses import status_actions
 
     assert LITERAL.findall(_sources(status_actions.favourited_by)) == ["read:accounts"]
     assert LITERAL.findall('await _moderated_space(space_id, "write:follows")') == ["write:follows"]
@@ -276,7 +276,7 @@ async def world(any_db: str, tmp_path: Path) -> Any:
     of the same member: `read`, `profile` only, `write:media` only."""
     from actors.accounts import create_member, create_space
     from baraza.app import create_app
-    from clientapi.posting import media_document
+    from clientapi.statuses.posting import media_document
     from clientapi.tokens import issue_token
     from outbox import actions
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actors.accounts import create_space, join_space
-from clientapi.search import Query, classify
+from clientapi.search.search import Query, classify
 from clientapi.tokens import issue_token
 from outbox.actions import create_post
 from tests.clientapi.helpers import member_with_token

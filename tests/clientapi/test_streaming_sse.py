@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import orjson
 
-from clientapi.streaming import event
-from clientapi.streaming_sse import sse_frame
+from clientapi.streaming.streaming import event
+from clientapi.streaming.streaming_sse import sse_frame
 
 
 def test_sse_frame_carries_the_event_and_its_json_payload() -> None:

@@ -8,7 +8,12 @@ import json
 import aiohttp
 import pytest
 
-from clientapi.streaming import PostFacts, Subscription, matching_streams, parse_subscription
+from clientapi.streaming.streaming import (
+    PostFacts,
+    Subscription,
+    matching_streams,
+    parse_subscription,
+)
 from tests.e2e.conftest import engine, make_instance  # noqa: F401 - fixtures
 from tests.e2e.peek import c2s, scalar
 

@@ -17,7 +17,7 @@ from actors.existence import knowledge, not_in_hidden_spaces
 from baraza import __version__
 from baraza.responses import json_response
 from baraza.services import settings
-from clientapi.account_entity import account
+from clientapi.accounts.account_entity import account
 from clientapi.auth import require, require_member
 from clientapi.params import body_params
 from federation.errors import Unprocessable

@@ -14,16 +14,14 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from clientapi.auth import require
-from clientapi.boost_ids import boost_status_id, window
 from clientapi.pagination import Page, bounded, paged, parse_page, select
-from clientapi.status_entity import statuses
+from clientapi.statuses.boost_ids import OVERFETCH, boost_status_id, boosts_in_page
+from clientapi.statuses.status_entity import statuses
 from federation.policy import load_policy, matches_domain
 from outbox.viewing import visible_posts
 from storage.models import Actor, Announce, Block, Follow, Mute, Post
 
 blueprint = Blueprint("clientapi_timelines", __name__)
-
-OVERFETCH = 3
 
 Item = Post | Announce
 
@@ -47,20 +45,6 @@ async def hidden_accounts(viewer: Actor | None) -> set[int]:
 async def posts_in_page(query: QuerySet, page: Page, viewer: Actor | None) -> list[Post]:
     wider = replace(page, limit=page.limit * OVERFETCH)
     return await visible_posts(await bounded(query.filter(deleted_at=None), wider), viewer)
-
-
-async def boosts_in_page(query: QuerySet, page: Page, viewer: Actor | None) -> list[Announce]:
-    """Boosts whose status ids fall in the page, newest (or with min_id, oldest) first."""
-    order = "created_at" if page.ascending else "-created_at"
-    rows = (
-        await query.filter(**window(page.lower, page.max_id), post__deleted_at=None)
-        .order_by(order)
-        .limit(page.limit * OVERFETCH)
-        .prefetch_related("post")
-    )
-    rows = [r for r in rows if page.admits(item_key(r))]
-    visible = {p.id for p in await visible_posts([r.post for r in rows], viewer)}
-    return [r for r in rows if r.post.id in visible]
 
 
 def without(items: list[Item], hidden: set[int]) -> list[Item]:

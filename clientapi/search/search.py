@@ -20,9 +20,9 @@ from tortoise.expressions import Q
 from actors.existence import Knowledge, knowledge
 from baraza.responses import json_response
 from baraza.services import services, settings
-from clientapi.account_entity import account
+from clientapi.accounts.account_entity import account
 from clientapi.auth import require
-from clientapi.status_entity import statuses
+from clientapi.statuses.status_entity import statuses
 from federation.errors import FederationError, Unprocessable
 from outbox.viewing import visible_posts
 from storage.ids import MAX_BIGINT, parse_int

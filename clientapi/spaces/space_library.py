@@ -16,11 +16,11 @@ from baraza.responses import json_response
 from baraza.services import settings
 from baraza.uploads import allow_large_bodies
 from baraza.viewer import current_member
-from clientapi.account_entity import account
+from clientapi.accounts.account_entity import account
 from clientapi.auth import require_member
 from clientapi.params import body_params, id_or_404
-from clientapi.spaces import PREFIX, find_space
-from clientapi.status_entity import status
+from clientapi.spaces.spaces import PREFIX, find_space
+from clientapi.statuses.status_entity import status
 from federation.errors import NotFound, Unprocessable
 from spaces.library import (
     Upload,

@@ -8,11 +8,11 @@ from quart import Blueprint, Response, request
 
 from actors.documents import iso
 from baraza.responses import json_response
-from clientapi.account_entity import account
+from clientapi.accounts.account_entity import account
 from clientapi.auth import require_member
 from clientapi.pagination import bounded, paged, parse_page, select
 from clientapi.params import row_id
-from clientapi.status_entity import statuses
+from clientapi.statuses.status_entity import statuses
 from federation.errors import NotFound, Unprocessable
 from outbox.surface import TYPES
 from outbox.viewing import visible_posts

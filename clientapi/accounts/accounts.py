@@ -19,11 +19,11 @@ from baraza.language import validate_language, validate_languages
 from baraza.responses import json_response
 from baraza.services import services, settings
 from baraza.viewer import current_member
-from clientapi.account_entity import account, credential_account
+from clientapi.accounts.account_entity import account, credential_account
+from clientapi.accounts.relationships import relationship, relationships
 from clientapi.auth import require_member
 from clientapi.pagination import bounded, link_header, parse_page
 from clientapi.params import MAX_INT, body_params, flag, id_list, row_id, text
-from clientapi.relationships import relationship, relationships
 from federation.errors import NotFound, Unprocessable
 from outbox import graph
 from storage.ids import fits_column

@@ -9,11 +9,11 @@ from quart import Blueprint, Response, request
 from actors.existence import may_know
 from baraza.responses import json_response
 from baraza.services import settings
-from clientapi.account_entity import account
+from clientapi.accounts.account_entity import account
 from clientapi.auth import require, require_member
 from clientapi.pagination import bounded, paged, parse_page, select
 from clientapi.params import MAX_INT, row_id
-from clientapi.status_entity import status, statuses
+from clientapi.statuses.status_entity import status, statuses
 from federation.errors import NotFound
 from outbox import interactions
 from outbox.viewing import visible_post, visible_posts
@@ -138,7 +138,7 @@ async def account_statuses(account_id: str) -> Response:
             continue
         items.append(post)
     if not _flag(args.get("exclude_reblogs")) and not tagged and not only_media:
-        from clientapi.timelines import boosts_in_page
+        from clientapi.statuses.boost_ids import boosts_in_page
 
         items.extend(await boosts_in_page(Announce.filter(actor=author), page, who))
     chosen = select(items, page, key=_item_key)
@@ -146,7 +146,7 @@ async def account_statuses(account_id: str) -> Response:
 
 
 def _item_key(item: Post | Announce) -> int:
-    from clientapi.boost_ids import boost_status_id
+    from clientapi.statuses.boost_ids import boost_status_id
 
     if isinstance(item, Announce):
         return boost_status_id(item.created_at, item.id)

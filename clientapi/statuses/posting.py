@@ -13,8 +13,8 @@ from typing import Any
 from actors.accounts import local_actor
 from actors.existence import mentionable
 from baraza.services import services
-from clientapi.compose import MentionLink, mentioned_handles, render, valid_language
 from clientapi.params import Params, row_id
+from clientapi.statuses.compose import MentionLink, mentioned_handles, render, valid_language
 from federation.errors import FederationError, NotFound, Unprocessable
 from outbox import actions
 from outbox.audience import VISIBILITIES
@@ -72,7 +72,7 @@ async def read_draft(member: Actor, params: Params) -> Draft:
         if len(rows) != len(set(media_ids)):
             raise Unprocessable("Validation failed: unknown or already used media_ids")
         media = [rows[m] for m in dict.fromkeys(media_ids)]
-    from clientapi.polls import read_poll
+    from clientapi.polls.polls import read_poll
 
     poll = read_poll(params)
     if poll is not None and media:
@@ -137,7 +137,7 @@ async def publish_status(
 ) -> Post:
     config = services().settings
     content, mentions, tags = await compose_html(draft.text, member)
-    from clientapi.status_entity import media_url
+    from clientapi.statuses.status_entity import media_url
 
     return await actions.create_post(
         config,

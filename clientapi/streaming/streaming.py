@@ -24,8 +24,8 @@ import orjson
 from quart import Blueprint, Response, websocket
 
 from clientapi.auth import scope_satisfied
-from clientapi.notifications import entities
-from clientapi.status_entity import status
+from clientapi.notifications.notifications import entities
+from clientapi.statuses.status_entity import status
 from clientapi.tokens import bearer_token, find_token
 from outbox import stream_bus
 from outbox.connections import open_watch, still_receiving

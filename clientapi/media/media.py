@@ -24,7 +24,7 @@ from baraza.services import settings
 from baraza.uploads import allow_large_bodies
 from clientapi.auth import current_caller, require_member
 from clientapi.params import request_params, row_id
-from clientapi.status_entity import attachment_entity
+from clientapi.statuses.status_entity import attachment_entity
 from federation.errors import NotFound, PayloadTooLarge, Unprocessable
 from outbox.viewing import visible_posts
 from storage.blobs import SHA256, BlobMissing, BlobStore

@@ -8,15 +8,15 @@ from tortoise.exceptions import IntegrityError
 from baraza.responses import json_response
 from baraza.services import settings
 from clientapi.auth import Forbidden, current_caller, require, require_member
-from clientapi.boost_ids import find_boost
 from clientapi.params import request_params, row_id
-from clientapi.posting import (
+from clientapi.statuses.boost_ids import find_boost
+from clientapi.statuses.posting import (
     not_found,
     publish_status,
     read_draft,
     source_text,
 )
-from clientapi.status_entity import status, statuses
+from clientapi.statuses.status_entity import status, statuses
 from outbox import actions
 from outbox.viewing import may_view, visible_post, visible_posts
 from storage.models import Actor, IdempotentRequest, Post
@@ -89,7 +89,7 @@ async def delete_status(status_id: str) -> Response:
 
 @blueprint.put("/api/v1/statuses/<status_id>")
 async def edit_status(status_id: str) -> Response:
-    from clientapi.status_edit import edit_from_params
+    from clientapi.statuses.status_edit import edit_from_params
 
     member = await require_member("write:statuses")
     post = await visible_post(status_id, member)

@@ -16,7 +16,7 @@ from quart import Blueprint, Response
 from actors.documents import iso
 from baraza.responses import json_response
 from baraza.services import settings
-from clientapi.account_entity import account
+from clientapi.accounts.account_entity import account
 from clientapi.auth import require_admin
 from clientapi.params import MAX_INT, Params, id_or_404, request_params
 from federation.domain_blocks import (

@@ -24,8 +24,8 @@ from actors.passwords import check_password
 from baraza.i18n import _
 from baraza.responses import json_response
 from baraza.services import services, settings
-from clientapi import oauth_logic as logic
 from clientapi.auth import current_caller
+from clientapi.oauth import oauth_logic as logic
 from clientapi.params import body_params, text
 from clientapi.tokens import issue_token, token_hash
 from federation.errors import FederationError, Unauthorized, Unprocessable

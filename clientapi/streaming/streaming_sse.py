@@ -1,9 +1,10 @@
 """Mastodon's HTTP streaming (server-sent events), for clients that do not use the WebSocket:
 Mastodon.py's `stream_user`, `stream_public`, `stream_hashtag` among them.
 
-Same streams, same rendering and the same visibility decisions as `clientapi.streaming`; only
-the framing differs (`event: NAME` / `data: PAYLOAD`, and `:thump` heartbeats). The same
-rule for changes too: no event is written once the token is revoked or the account suspended
+Same streams, same rendering and the same visibility decisions as the WebSocket
+(`clientapi.streaming.streaming`); only the framing differs (`event: NAME` /
+`data: PAYLOAD`, and `:thump` heartbeats). The same rule for changes too: no event is
+written once the token is revoked or the account suspended
 (`outbox.connections.still_receiving` before each), and the response ends as soon as
 `outbox.stream_bus` wakes it for such a change.
 """
@@ -17,7 +18,7 @@ import orjson
 from quart import Blueprint, Response, request, stream_with_context
 
 from clientapi.auth import require
-from clientapi.streaming import Subscription, parse_subscription, render
+from clientapi.streaming.streaming import Subscription, parse_subscription, render
 from federation.errors import Unprocessable
 from outbox import stream_bus
 from outbox.connections import open_watch, still_receiving

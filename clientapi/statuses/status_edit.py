@@ -8,9 +8,9 @@ attachments the status already has (apps such as Elk always resend them), else 4
 from __future__ import annotations
 
 from baraza.services import services
-from clientapi.compose import valid_language
 from clientapi.params import Params
-from clientapi.posting import MAX_CHARACTERS, compose_html
+from clientapi.statuses.compose import valid_language
+from clientapi.statuses.posting import MAX_CHARACTERS, compose_html
 from federation.errors import Unprocessable
 from outbox.edits import edit_post
 from storage.models import Actor, MediaAttachment, Post

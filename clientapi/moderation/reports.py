@@ -9,7 +9,7 @@ from actors.documents import iso
 from actors.existence import may_know
 from baraza.responses import json_response
 from baraza.services import settings
-from clientapi.account_entity import account
+from clientapi.accounts.account_entity import account
 from clientapi.auth import require_member
 from clientapi.params import MAX_INT, request_params, row_id
 from federation.errors import NotFound, Unprocessable

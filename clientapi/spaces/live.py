@@ -28,7 +28,7 @@ from baraza.responses import json_response
 from baraza.services import settings
 from clientapi.auth import require_member, scope_satisfied
 from clientapi.params import row_id
-from clientapi.spaces import PREFIX, find_space
+from clientapi.spaces.spaces import PREFIX, find_space
 from clientapi.tokens import bearer_token, find_token
 from federation.errors import FederationError, NotFound
 from outbox import stream_bus

@@ -2,7 +2,7 @@
 
 Membership, the space timeline, join requests and moderation. A private space answers 404 to
 anyone who is not one of its members, exactly as if it did not exist (`actors.existence`
-decides); the library and Talks endpoints are in `clientapi.space_library`.
+decides); the library and Talks endpoints are in `clientapi.spaces.space_library`.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from actors.existence import knowledge, may_know
 from baraza.responses import json_response
 from baraza.services import settings
 from baraza.viewer import current_member
-from clientapi.account_entity import account
+from clientapi.accounts.account_entity import account
 from clientapi.auth import require_member
 from clientapi.pagination import bounded, link_header, parse_page
 from clientapi.params import MAX_INT, id_or_404
-from clientapi.status_entity import statuses
+from clientapi.statuses.status_entity import statuses
 from federation.errors import NotFound
 from outbox.viewing import visible_posts
 from spaces import membership

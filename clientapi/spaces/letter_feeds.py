@@ -18,7 +18,7 @@ from baraza.i18n import _
 from baraza.responses import json_response
 from baraza.services import settings
 from clientapi.auth import require_member
-from clientapi.spaces import find_space
+from clientapi.spaces.spaces import find_space
 from federation.errors import BadRequest, NotFound
 from spaces.letter import Digest, build_digest
 from spaces.letter_tokens import (

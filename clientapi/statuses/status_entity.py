@@ -15,9 +15,9 @@ from typing import Any
 from actors.documents import iso
 from actors.existence import knowledge, not_in_hidden_spaces
 from baraza.services import settings
-from clientapi.account_entity import account
-from clientapi.boost_ids import boost_status_id
-from clientapi.polls import poll_entity
+from clientapi.accounts.account_entity import account
+from clientapi.polls.polls import poll_entity
+from clientapi.statuses.boost_ids import boost_status_id
 from storage.models import Actor, Announce, Bookmark, Like, MediaAttachment, Post
 
 # Stored visibility -> Mastodon's: followers-only is `private`; a space post is not public.

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from storage.models import Announce
+from tortoise.queryset import QuerySet
+
+from clientapi.pagination import Page
+from outbox.viewing import visible_posts
+from storage.models import Actor, Announce
 
 LOW_BITS = 16
 LOW_MASK = (1 << LOW_BITS) - 1
@@ -47,3 +51,20 @@ async def find_boost(status_id: int) -> Announce | None:
         if boost_status_id(candidate.created_at, candidate.id) == status_id:
             return candidate
     return None
+
+
+OVERFETCH = 3  # a page's candidates fetched before visibility and mutes thin them out
+
+
+async def boosts_in_page(query: QuerySet, page: Page, viewer: Actor | None) -> list[Announce]:
+    """Boosts whose status ids fall in the page, newest (or with min_id, oldest) first."""
+    order = "created_at" if page.ascending else "-created_at"
+    rows = (
+        await query.filter(**window(page.lower, page.max_id), post__deleted_at=None)
+        .order_by(order)
+        .limit(page.limit * OVERFETCH)
+        .prefetch_related("post")
+    )
+    rows = [r for r in rows if page.admits(boost_status_id(r.created_at, r.id))]
+    visible = {p.id for p in await visible_posts([r.post for r in rows], viewer)}
+    return [r for r in rows if r.post.id in visible]

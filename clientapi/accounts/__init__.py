@@ -1,0 +1,1 @@
+"""Accounts: profiles, relationships, follows, blocks and mutes (Mastodon's accounts section)."""

@@ -1,0 +1,1 @@
+"""The instance and start-up endpoints (Mastodon's instance section)."""

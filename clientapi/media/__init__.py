@@ -1,0 +1,1 @@
+"""Media attachments: upload and serving (Mastodon's media section)."""

@@ -1,0 +1,1 @@
+"""Reports and the admin API (Mastodon's reports and admin sections)."""

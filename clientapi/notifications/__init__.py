@@ -1,0 +1,1 @@
+"""Notifications (Mastodon's notifications section)."""

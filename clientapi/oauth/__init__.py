@@ -1,0 +1,1 @@
+"""Apps and OAuth 2 (Mastodon's apps and oauth sections)."""

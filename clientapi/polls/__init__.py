@@ -1,0 +1,1 @@
+"""Polls: reading and voting (Mastodon's polls section)."""

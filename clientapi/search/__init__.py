@@ -1,0 +1,1 @@
+"""Search v2 with remote resolution (Mastodon's search section)."""

@@ -1,0 +1,1 @@
+"""Statuses: posting, reading, editing, interacting, translating (Mastodon's statuses)."""

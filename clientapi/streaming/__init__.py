@@ -1,0 +1,1 @@
+"""Streaming over WebSocket and HTTP/SSE (Mastodon's streaming section)."""

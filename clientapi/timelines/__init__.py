@@ -1,0 +1,1 @@
+"""Timelines: home, public, tag and space-aware reads (Mastodon's timelines section)."""
