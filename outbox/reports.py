@@ -15,6 +15,7 @@ from actors.urls import INSTANCE_ACTOR_NAME
 from baraza.ids import new_id
 from baraza.settings import Settings
 from federation.domain_blocks import audit
+from outbox.commit import action
 from storage.models import Actor, InstanceSetting, Post, Report
 from storage.settings_store import get_setting, set_setting
 
@@ -88,17 +89,22 @@ async def file_report(
     """
     if target.id == reporter.id:
         raise ReportError("you cannot report yourself")
+    from outbox.viewing import visible_posts
+
     posts = await Post.filter(id__in=status_ids, actor_id=target.id) if status_ids else []
+    # A post the reporter may not see answers like one that does not exist (no probing).
+    posts = await visible_posts(posts, reporter)
     if len(posts) != len(set(status_ids)):
         raise ReportError("status_ids must be posts by the reported account")
-    report = await Report.create(
-        reporter=reporter,
-        target=target,
-        status_uris=[p.uri for p in posts],
-        comment=comment,
-    )
-    if forward and not target.local:
-        await forward_report(settings, report, target, [p.uri for p in posts])
+    async with action():
+        report = await Report.create(
+            reporter=reporter,
+            target=target,
+            status_uris=[p.uri for p in posts],
+            comment=comment,
+        )
+        if forward and not target.local:
+            await forward_report(settings, report, target, [p.uri for p in posts])
     return report
 
 

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from actors.existence import may_know
 from baraza.ids import new_id
 from baraza.settings import Settings
 from federation.errors import NotFound, PayloadTooLarge, Refused, Unprocessable
+from outbox.commit import action
 from storage.blobs import BlobMissing, BlobStore
 from storage.filetypes import LIBRARY_TYPES, TEXT_SUFFIXES, sniff
 from storage.models import Actor, Block, Follow, LibraryDocument, LibraryVersion
@@ -123,7 +122,9 @@ async def add_document(
     kind = checked_type(upload, max_upload_bytes())
     filename = _clean_filename(upload.filename)
     sha256 = await store_blob(settings, upload.data)
-    async with in_transaction():
+    # The rows and the public space's post or Update commit together (a blob without rows is
+    # harmless: it is content-addressed and reused by the next upload of the same bytes).
+    async with action():
         if existing is None:
             doc_id = new_id()
             document = await LibraryDocument.create(
@@ -148,10 +149,10 @@ async def add_document(
             filename=filename,
             uploader=member,
         )
-    if existing is None and not space.private:
-        await _announce_document(settings, member, space, document, version)
-    elif not space.private:
-        await _announce_new_version(settings, space, document, version)
+        if existing is None and not space.private:
+            await _announce_document(settings, member, space, document, version)
+        elif not space.private:
+            await _announce_new_version(settings, space, document, version)
     return document, version
 
 

@@ -18,6 +18,7 @@ from federation.activities import PUBLIC
 from federation.errors import NotFound, Refused, Unprocessable
 from outbox import stream_bus
 from outbox.audience import remote_followers
+from outbox.commit import action
 from outbox.documents import wrap_activity
 from outbox.publish import publish
 from outbox.replies import send_reject
@@ -62,28 +63,29 @@ async def remove_post(settings: Settings, moderator: Actor, space: Actor, post: 
     await require_moderator(space, moderator)
     if post.space_id != space.id:
         raise NotFound("Record not found")
-    announce = await Announce.get_or_none(actor=space, post=post)
-    post.space = None  # type: ignore[assignment]
-    post.audience = None
-    await post.save(update_fields=["space_id", "audience"])
-    if announce is not None:
-        await announce.delete()
-    if space.private:
-        return  # a private space's post keeps visibility "space": now nobody's to read
-    delete_id = new_id()
-    removal = {
-        "id": activity_url(settings, delete_id),
-        "type": "Delete",
-        "actor": moderator.uri,
-        "object": post.uri,
-        "to": [PUBLIC],
-        "cc": [_followers(space)],
-        "audience": space.uri,
-    }
-    await _tell_followers(settings, space, "Announce", removal)
-    if announce is not None and announce.uri:
-        undo = {"id": announce.uri, "type": "Announce", "actor": space.uri, "object": post.uri}
-        await _tell_followers(settings, space, "Undo", undo)
+    async with action():
+        announce = await Announce.get_or_none(actor=space, post=post)
+        post.space = None  # type: ignore[assignment]
+        post.audience = None
+        await post.save(update_fields=["space_id", "audience"])
+        if announce is not None:
+            await announce.delete()
+        if space.private:
+            return  # a private space's post keeps visibility "space": now nobody's to read
+        delete_id = new_id()
+        removal = {
+            "id": activity_url(settings, delete_id),
+            "type": "Delete",
+            "actor": moderator.uri,
+            "object": post.uri,
+            "to": [PUBLIC],
+            "cc": [_followers(space)],
+            "audience": space.uri,
+        }
+        await _tell_followers(settings, space, "Announce", removal)
+        if announce is not None and announce.uri:
+            undo = {"id": announce.uri, "type": "Announce", "actor": space.uri, "object": post.uri}
+            await _tell_followers(settings, space, "Undo", undo)
 
 
 async def remove_member(
@@ -95,23 +97,25 @@ async def remove_member(
         raise Unprocessable("moderators cannot remove themselves; leave the space instead")
     if await role_of(space, member) == "owner":
         raise Unprocessable("the owner of a space cannot be removed")
-    follow = await Follow.get_or_none(follower=member, target=space)
-    if follow is None and not ban:
-        raise NotFound("Record not found")
-    if follow is not None:
-        await follow.delete()
-    await SpaceRole.filter(space=space, member=member).delete()
-    if ban:
-        await Block.get_or_create(actor=space, target=member)
-    stream_bus.membership_ended(member.id, space.id)  # its co-editing sockets close now
-    if follow is not None and not member.local and not space.private:
-        follow_doc: dict[str, Any] = {
-            "id": follow.uri,
-            "type": "Follow",
-            "actor": member.uri,
-            "object": space.uri,
-        }
-        await send_reject(settings, space, member, follow_doc)
+    async with action() as after:
+        follow = await Follow.get_or_none(follower=member, target=space)
+        if follow is None and not ban:
+            raise NotFound("Record not found")
+        if follow is not None:
+            await follow.delete()
+        await SpaceRole.filter(space=space, member=member).delete()
+        if ban:
+            await Block.get_or_create(actor=space, target=member)
+        if follow is not None and not member.local and not space.private:
+            follow_doc: dict[str, Any] = {
+                "id": follow.uri,
+                "type": "Follow",
+                "actor": member.uri,
+                "object": space.uri,
+            }
+            await send_reject(settings, space, member, follow_doc)
+        # Its streams and co-editing sockets close once the removal is committed.
+        after.add(lambda: stream_bus.membership_ended(member.id, space.id))
 
 
 async def unban_member(moderator: Actor, space: Actor, member: Actor) -> None:

@@ -18,6 +18,7 @@ from baraza.ids import new_id
 from baraza.settings import Settings
 from federation.activities import is_http_url
 from federation.errors import NotFound, Unprocessable
+from outbox.commit import action
 from outbox.documents import wrap_activity
 from outbox.publish import publish
 from spaces.library import may_read_space
@@ -130,13 +131,14 @@ async def answer(settings: Settings, member: Actor, post: Post, state: str) -> E
         raise Unprocessable("answer must be accept, tentative or reject")
     activity_id = new_id()
     uri = activity_url(settings, activity_id)
-    record, _created = await EventParticipation.update_or_create(
-        post=post, actor=member, defaults={"state": state, "uri": uri}
-    )
     author = await Actor.get(id=post.actor_id)
-    if not author.local and post.visibility in ("public", "unlisted"):
-        doc = wrap_activity(uri, ANSWERS[state], member, post.uri, to=[author.uri], cc=[])
-        await publish(settings, member, doc, [author], activity_id=activity_id)
+    async with action():
+        record, _created = await EventParticipation.update_or_create(
+            post=post, actor=member, defaults={"state": state, "uri": uri}
+        )
+        if not author.local and post.visibility in ("public", "unlisted"):
+            doc = wrap_activity(uri, ANSWERS[state], member, post.uri, to=[author.uri], cc=[])
+            await publish(settings, member, doc, [author], activity_id=activity_id)
     return record
 
 

@@ -297,3 +297,21 @@ async def test_the_space_inbox_answers_as_an_unused_name(world: World) -> None:
     unused = await world.client.post("/spaces/nobodyhere/inbox", headers=headers, data=body)
     assert secret.status_code == 404
     assert (secret.status_code, await _body(secret)) == (unused.status_code, await _body(unused))
+
+
+async def test_reporting_a_post_one_cannot_see_answers_as_an_unused_post(world: World) -> None:
+    """A report naming a private-space post of its author must not tell an outsider that the
+    post exists: the answer is the one for a post id nobody ever had."""
+    hidden = await Post.get(space_id=world.space.id, actor_id=world.carla.id)
+    answers = []
+    for status_id in (str(hidden.id), UNUSED_ID):
+        response = await world.client.post(
+            "/api/v1/reports",
+            headers=world.headers["dario"],
+            json={"account_id": str(world.carla.id), "status_ids": [status_id], "comment": "x"},
+        )
+        answers.append((response.status_code, await _body(response)))
+    assert answers[0][0] == 404 and answers[0] == answers[1], answers
+    from storage.models import Report
+
+    assert await Report.filter(target=world.carla).count() == 0

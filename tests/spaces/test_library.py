@@ -286,3 +286,21 @@ async def test_new_version_in_public_space_federates_as_update_of_document(app, 
     assert obj["type"] == "Document" and obj["attributedTo"] == public.uri
     assert await Delivery.filter(activity=updates[0], host="partner.example").count() == 1
     assert await Activity.filter(type="Update", actor_uri=private.uri).count() == 0
+
+
+async def test_public_upload_and_its_post_commit_together(app, settings, monkeypatch) -> None:
+    """The document's rows and the space post that federates it are one action: if the post
+    cannot be made, no document is left that its space's followers never heard of."""
+    from outbox import actions
+
+    owner = await create_member(settings, "owner")
+    public = await create_space(settings, "reports", private=False, owner=owner)
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("the post could not be stored")
+
+    monkeypatch.setattr(actions, "create_post", broken)
+    with pytest.raises(RuntimeError):
+        await library.add_document(settings, owner, public, library.Upload(PDF, "brief.pdf"))
+    assert await LibraryDocument.filter(space=public).count() == 0
+    assert await LibraryVersion.all().count() == 0
