@@ -19,7 +19,7 @@ from baraza.sanitize import clean_html
 from baraza.settings import Settings
 from federation.activities import PUBLIC
 from federation.errors import NotFound, Refused, Unprocessable
-from outbox import stream_bus
+from outbox import surface
 from outbox.audience import addressing, recipients_for, stored_visibility
 from outbox.commit import action
 from outbox.documents import object_document, tombstone_document, wrap_activity
@@ -230,4 +230,4 @@ async def delete_post(settings: Settings, member: Actor, post: Post) -> None:
             from spaces.relay import relay_activity_to_space
 
             await relay_activity_to_space(settings, post, doc)
-        after.add(lambda: stream_bus.status_deleted(post.id))
+        after.add(lambda: surface.status_deleted(post))

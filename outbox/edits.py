@@ -18,7 +18,7 @@ from baraza.ids import new_id
 from baraza.sanitize import clean_html
 from baraza.settings import Settings
 from federation.errors import Refused, Unprocessable
-from outbox import stream_bus
+from outbox import surface
 from outbox.audience import recipients_for
 from outbox.commit import action
 from outbox.documents import object_document, wrap_activity
@@ -117,7 +117,7 @@ async def edit_post(
 
 
 async def _surface_edit(post: Post, author: Actor) -> None:
-    stream_bus.publish(stream_bus.BusEvent("status.update", post_id=post.id))
+    surface.status_updated(post)
     await _notify_interacted(post, author)
 
 

@@ -1,4 +1,11 @@
-"""Making notifications, from wherever the event happens (local actions and inbound handlers).
+"""The one surface of the core: notifications and stream events, after an action commits.
+
+Every action (local or applying a remote activity) surfaces what it did through here: the
+notifications below, and the stream events at the end of this module, which open streams and
+co-editing sockets receive through `outbox.stream_bus` (the in-process transport). No door
+makes a notification or publishes an event itself.
+
+Making notifications, from wherever the event happens (local actions and inbound handlers).
 
 One function decides whether a member hears about something: only local members, never
 about their own actions, never from an account they block or mute, and never about a post
@@ -96,3 +103,31 @@ async def notify_stored_post(post: Post, author: Actor, *, new: bool = True) -> 
     if hrefs:
         for member in await Actor.filter(uri__in=hrefs, local=True):
             await notify(member, "mention", author, post)
+
+
+# Stream events. Streams render each event for their own viewer; access changes wake the open
+# connections they concern, which then re-check (`outbox.connections`) and close.
+
+
+def status_stored(post: Post) -> None:
+    stream_bus.status_stored(post.id)
+
+
+def status_updated(post: Post) -> None:
+    stream_bus.publish(stream_bus.BusEvent("status.update", post_id=post.id))
+
+
+def status_deleted(post: Post) -> None:
+    stream_bus.status_deleted(post.id)
+
+
+def token_revoked(token_id: int) -> None:
+    stream_bus.token_revoked(token_id)
+
+
+def actor_suspended(actor: Actor) -> None:
+    stream_bus.actor_suspended(actor.id)
+
+
+def membership_ended(member: Actor, space: Actor) -> None:
+    stream_bus.membership_ended(member.id, space.id)

@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from baraza.settings import Settings
 from federation.domain_blocks import audit
+from outbox import surface
 from storage.models import Actor, Follow, InstanceSetting, Post
 from storage.settings_store import get_setting, set_setting
 
@@ -65,6 +66,7 @@ async def suspend_actor(settings: Settings, who: str, actor: Actor, reason: str 
             await Follow.filter(follower_id=actor.id).delete()
             await Follow.filter(target_id=actor.id).delete()
         await audit(who, "account.suspend", actor.uri, reason)
+    surface.actor_suspended(actor)  # its open streams and sockets close now, whatever the door
     return deleted
 
 

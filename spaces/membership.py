@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from baraza.settings import Settings
 from federation.errors import NotFound, Refused, Unprocessable
-from outbox import graph, stream_bus
+from outbox import graph, surface
 from outbox.commit import action
 from spaces.moderation import role_of
 from storage.models import Actor, Block, Follow, SpaceRole
@@ -52,7 +52,7 @@ async def leave(member: Actor, space: Actor) -> None:
 
 
 async def _membership_ended(member: Actor, space: Actor) -> None:
-    stream_bus.membership_ended(member.id, space.id)
+    surface.membership_ended(member, space)
 
 
 async def answer_request(settings: Settings, space: Actor, follow: Follow, *, admit: bool) -> None:

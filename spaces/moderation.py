@@ -16,7 +16,7 @@ from baraza.ids import new_id
 from baraza.settings import Settings
 from federation.activities import PUBLIC
 from federation.errors import NotFound, Refused, Unprocessable
-from outbox import stream_bus
+from outbox import surface
 from outbox.audience import remote_followers
 from outbox.commit import action
 from outbox.documents import wrap_activity
@@ -115,7 +115,7 @@ async def remove_member(
             }
             await send_reject(settings, space, member, follow_doc)
         # Its streams and co-editing sockets close once the removal is committed.
-        after.add(lambda: stream_bus.membership_ended(member.id, space.id))
+        after.add(lambda: surface.membership_ended(member, space))
 
 
 async def unban_member(moderator: Actor, space: Actor, member: Actor) -> None:

@@ -33,7 +33,6 @@ from federation.domain_blocks import (
 )
 from federation.errors import NotFound, Unprocessable
 from outbox import reports as report_queue
-from outbox import stream_bus
 from outbox.suspension import suspend_actor, unsuspend_actor
 from storage.models import Actor, DomainAllow, DomainBlock, Post, Report
 
@@ -285,7 +284,6 @@ async def account_action(account_id: str) -> Response:
         if target.id == admin.id:
             raise Unprocessable("you cannot suspend yourself")
         await suspend_actor(settings(), admin.acct, target, reason)
-        stream_bus.actor_suspended(target.id)  # its open connections close now
     elif kind == "unsuspend":
         await unsuspend_actor(admin.acct, target)
     elif kind == "none":

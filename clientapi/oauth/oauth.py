@@ -29,7 +29,7 @@ from clientapi.oauth import oauth_logic as logic
 from clientapi.params import body_params, text
 from clientapi.tokens import issue_token, token_hash
 from federation.errors import FederationError, Unauthorized, Unprocessable
-from outbox import stream_bus
+from outbox import surface
 from storage.ids import fits_column
 from storage.models import AccessToken, Actor, AuthorizationCode, OAuthApp
 
@@ -411,7 +411,7 @@ async def _grant_refresh(params: dict[str, Any], app: OAuthApp) -> Response:
     )
     if not revoked:
         raise OAuthError("invalid_grant", "the refresh token is invalid or revoked")
-    stream_bus.token_revoked(old.id)
+    surface.token_revoked(old.id)
     return await _token_answer(old.account, scopes, app, with_refresh=True)
 
 
@@ -434,6 +434,6 @@ async def revoke_endpoint() -> Response:
     if row is not None and row.revoked_at is None:
         row.revoked_at = datetime.now(UTC)
         await row.save(update_fields=["revoked_at"])
-        stream_bus.token_revoked(row.id)  # open streams and co-editing sockets close now
+        surface.token_revoked(row.id)  # open streams and co-editing sockets close now
     # RFC 7009: an unknown token is answered like a revoked one.
     return json_response({})
