@@ -158,9 +158,3 @@ async def join_space(space: Actor, member: Actor) -> Follow:
 async def add_moderator(space: Actor, member: Actor) -> None:
     await join_space(space, member)
     await SpaceRole.get_or_create(space=space, member=member, defaults={"role": "moderator"})
-
-
-async def is_space_member(space: Actor, viewer: Actor | None) -> bool:
-    if viewer is None:
-        return False
-    return await Follow.filter(follower=viewer, target=space, accepted=True).exists()

@@ -1,8 +1,9 @@
-"""What a local member does that other servers must hear about: follow, post, like, boost,
-delete, and their undoing. The client API and the C2S outbox both call these.
+"""The post lifecycle as core actions: create (reply, poll, Talk, space post), delete, and
+an inbound post applied through the same path. Every door calls these.
 
-Each action changes local state and publishes its activity in the same breath; publishing
-writes the delivery rows, so nothing is sent that was not also stored.
+Each action changes local state and publishes its activity in one transaction; publishing
+writes the delivery rows, so nothing is sent that was not also stored. Follows live in
+`outbox.graph`, likes and boosts in `outbox.interactions`.
 """
 
 from __future__ import annotations
@@ -24,24 +25,9 @@ from outbox.audience import addressing, recipients_for, stored_visibility
 from outbox.commit import action
 from outbox.documents import object_document, tombstone_document, wrap_activity
 from outbox.edits import version
-from outbox.graph import follow, unfollow
-from outbox.interactions import announce, like, unannounce, unlike
 from outbox.publish import publish
 from outbox.surface import notify_stored_post
 from storage.models import Actor, Follow, IdempotentRequest, MediaAttachment, Post
-
-__all__ = [
-    "announce",
-    "create_post",
-    "delete_post",
-    "follow",
-    "like",
-    "unannounce",
-    "unfollow",
-    "unlike",
-]
-# follow/unfollow live in `outbox.graph`, like/boost in `outbox.interactions`; they are
-# re-exported here for the callers that still import them from this module.
 
 
 def _new_activity_url(settings: Settings) -> tuple[int, str]:

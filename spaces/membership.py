@@ -48,11 +48,7 @@ async def leave(member: Actor, space: Actor) -> None:
     async with action() as after:
         await Follow.filter(follower=member, target=space).delete()
         await SpaceRole.filter(space=space, member=member).delete()
-        after.add(lambda: _membership_ended(member, space))
-
-
-async def _membership_ended(member: Actor, space: Actor) -> None:
-    surface.membership_ended(member, space)
+        after.add(lambda: surface.membership_ended(member, space))
 
 
 async def answer_request(settings: Settings, space: Actor, follow: Follow, *, admit: bool) -> None:

@@ -81,16 +81,3 @@ async def close_database() -> None:
     EXECUTOR_CACHE.clear()
 
 
-async def check_database(database_url: str) -> None:
-    """Refuse to start serving against a database that is missing or not initialised."""
-    try:
-        await open_database(database_url)
-        conn = connections.get("default")
-        try:
-            await conn.execute_query("SELECT 1 FROM actors LIMIT 1")
-        except OperationalError as exc:
-            raise DatabaseUnavailable(
-                "the database has no schema yet: run `baraza init` first"
-            ) from exc
-    finally:
-        await close_database()

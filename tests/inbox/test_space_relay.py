@@ -17,7 +17,7 @@ from actors.accounts import create_member, create_space
 from baraza.settings import Settings
 from federation.activities import PUBLIC
 from inbox import processor
-from outbox import actions
+from outbox import actions, interactions
 from storage.models import Activity, Actor, Delivery, Follow, Post
 from tests.conftest import make_settings
 from tests.inbox.signed import RemotePeer, body_of, remote_peer
@@ -82,7 +82,7 @@ async def test_remote_like_is_relayed_like_a_local_one(client, both, world) -> N
     space, rita = world["space"], world["rita"]
     post = await actions.create_post(both, world["owner"], "<p>in the garden</p>", space=space)
     local_fan = await create_member(both, "bruno")
-    await actions.like(both, local_fan, post)
+    await interactions.like(both, local_fan, post)
     assert await _relayed_to(space, "Like", post.uri, "other.example")
     like = {
         "@context": AS,
