@@ -175,14 +175,29 @@ async def _remote_follow(
 async def unfollow(
     settings: Settings, follower: Actor, target: Actor, received: Received | None = None
 ) -> None:
-    """The follow (or request) ends; a remote target's server is told with an Undo."""
+    """The follow (or request) ends; a remote target's server is told with an Undo.
+
+    A remote Undo that names the Follow it withdraws ends only that one: delivered after a
+    newer Follow of the same target (deliveries are not ordered), it must not end the newer."""
     async with action():
         record = await Follow.get_or_none(follower=follower, target=target)
         if record is None:
             return
+        withdrawn = _undone_id(received)
+        if withdrawn is not None and record.uri and withdrawn != record.uri:
+            return
         await record.delete()
         if received is None and not target.local:
             await _send_undo(settings, follower, target, _follow_doc(record.uri, follower, target))
+
+
+def _undone_id(received: Received | None) -> str | None:
+    """The id of the activity a received Undo withdraws, when it names one."""
+    if received is None:
+        return None
+    inner = received.document.get("object")
+    inner_id = inner.get("id") if isinstance(inner, dict) else inner
+    return inner_id if isinstance(inner_id, str) else None
 
 
 async def unfollow_by_uri(

@@ -120,3 +120,30 @@ async def test_remote_follow_of_a_private_space_is_dropped_in_silence(app, setti
     assert await graph.follow(settings, zed, space, Received(follow_id, doc)) is None
     assert not await Follow.filter(follower=zed, target=space).exists()
     assert await Delivery.filter(host="remote.example").count() == 0
+
+
+async def test_a_late_undo_of_an_older_follow_keeps_the_newer_one(app, settings) -> None:
+    """Deliveries are not ordered: an Undo of a first Follow may arrive after a second."""
+    from outbox.received import Received
+    from storage.models import Actor
+
+    amina = await create_member(settings, "amina")
+    zed = await Actor.create(
+        uri="https://remote.example/users/zed",
+        type="Person",
+        username="zed",
+        domain="remote.example",
+        inbox_url="https://remote.example/users/zed/inbox",
+        shared_inbox_url="https://remote.example/inbox",
+        key_id="https://remote.example/users/zed#main-key",
+        public_key_pem="-",
+    )
+    first, second = "https://remote.example/follows/1", "https://remote.example/follows/2"
+    follow_doc = {"id": second, "type": "Follow", "actor": zed.uri, "object": amina.uri}
+    await graph.follow(settings, zed, amina, Received(second, follow_doc))
+    late = {"id": "https://remote.example/undo/1", "type": "Undo", "object": {"id": first}}
+    await graph.unfollow(settings, zed, amina, Received(late["id"], late))
+    assert await Follow.filter(follower=zed, target=amina).exists()
+    current = {"id": "https://remote.example/undo/2", "type": "Undo", "object": follow_doc}
+    await graph.unfollow(settings, zed, amina, Received(current["id"], current))
+    assert not await Follow.filter(follower=zed, target=amina).exists()
