@@ -64,3 +64,26 @@ def actor_document(settings: Settings, actor: Actor) -> dict[str, Any]:
         doc["moderators"] = urls.moderators
         doc["postingRestrictedToMods"] = actor.posting_restricted_to_mods
     return doc
+
+
+KEY_FIELDS = (
+    "@context",
+    "id",
+    "type",
+    "preferredUsername",
+    "inbox",
+    "outbox",
+    "endpoints",
+    "publicKey",
+)
+"""What authorized fetch still serves to an unsigned GET: Mastodon's `restrict_fields_to`.
+
+A peer that fetches our key unsigned (Fedify does, and must, to verify the very request that
+would let it sign) gets it; names, summaries and follower counts stay behind the signature.
+"""
+
+
+def key_document(settings: Settings, actor: Actor) -> dict[str, Any]:
+    """The minimal actor document: enough to verify a signature and to deliver, nothing more."""
+    full = actor_document(settings, actor)
+    return {name: full[name] for name in KEY_FIELDS}

@@ -6,7 +6,7 @@ from quart import Blueprint, Response, request
 
 from actors.accounts import local_actor
 from actors.collections import PAGE_SIZE, collection, collection_page, parse_page
-from actors.documents import actor_document
+from actors.documents import actor_document, key_document
 from actors.existence import knowledge, may_know
 from baraza.negotiation import wants_html
 from baraza.responses import as2_response
@@ -35,7 +35,11 @@ async def _actor_answer(actor: Actor) -> Response:
         from baraza.pages import render_profile
 
         return await render_profile(actor)
-    await _authorize_fetch(actor)
+    if settings().authorized_fetch and actor.type != "Application":
+        from inbox.fetch_auth import signed_requester
+
+        if await signed_requester() is None:
+            return as2_response(key_document(settings(), actor))
     return as2_response(actor_document(settings(), actor))
 
 

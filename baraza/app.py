@@ -174,6 +174,10 @@ def _register_scope_gate(app: Quart) -> None:
 
     app.before_request(enforce_route_scope)
     app.before_websocket(enforce_route_scope)
+    from inbox.fetch_auth import refuse_blocked_signer
+
+    # A GET signed by a suspended (or, in allowlist mode, unlisted) domain is 403 everywhere.
+    app.before_request(refuse_blocked_signer)
 
 
 def _register_errors(app: Quart) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from quart import g, request
 
 from baraza.services import services
-from federation.errors import BadSignature
+from federation.errors import BadSignature, FederationError
 from storage.models import Actor
 
 
@@ -31,6 +31,28 @@ async def signed_requester() -> Actor | None:
         )
     g.signed_requester = actor
     return actor
+
+
+async def refuse_blocked_signer() -> None:
+    """Before every GET: a request signed with a key of a refused domain is 403, in every mode.
+
+    Only the keyId's host is read (no key is fetched, no signature checked): a server we
+    suspended learns it is refused, whatever it asks for and whether or not authorized fetch
+    is on. Unsigned GETs and POSTs (the inbox checks its own) pass untouched.
+    """
+    if request.method not in ("GET", "HEAD"):
+        return
+    names = {k.lower() for k, _ in request.headers.items()}
+    if "signature" not in names and "signature-input" not in names:
+        return
+    from federation.policy import check_inbound_host
+    from inbox.verify import key_id_host_of
+
+    try:
+        host = key_id_host_of(request.headers)
+    except FederationError:
+        return  # malformed: whoever verifies it answers 401
+    await check_inbound_host(host)
 
 
 async def require_signed_get() -> Actor:

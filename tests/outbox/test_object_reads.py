@@ -103,8 +103,8 @@ async def test_authorized_fetch_requires_signatures(strict_app, settings) -> Non
     author = await create_member(settings, "author")
     post = await actions.create_post(settings, author, "<p>hello</p>")
     peer = await remote_peer()
+    # The actor itself answers unsigned with its key only: tests/inbox/test_fetch_auth.py.
     for path in (
-        "/users/author",
         "/users/author/followers",
         "/users/author/outbox",
         path_of(post.uri),
