@@ -9,7 +9,11 @@ stranger sends, the answer is a 4xx naming the field, never a 500:
   column's range, else the same 404 as a missing row (`id_or_404`) or a 422 for a body field;
 - numbers (limit, offset, expires_in, ...) are bounded (`number`), else 422 naming the field;
 - JSON bodies go through `federation.activities.parse_json`, the parser every JSON door shares
-  (nesting depth and size bounded, invalid UTF-8 refused), and must be objects;
+  (nesting depth and size bounded, invalid UTF-8 refused), and must be objects. A body that
+  does not parse is `400 {"error": "the body is not valid JSON"}` on every route of the API,
+  before the route runs (`refuse_malformed_json`): an app that sent broken JSON learns that,
+  not that some field it did send is "blank". A body sent without a content type (or as
+  text/plain, as `curl -d` and some scripts do) that starts like JSON is read as JSON;
 - strings are strings of bounded length (`text`), booleans are the spellings apps use (`flag`).
 
 Two views of the same parameters: `body_params()` is one flat dict (the last value of a form
@@ -26,7 +30,7 @@ from quart import request
 from tortoise.models import Model
 
 from federation.activities import parse_json
-from federation.errors import NotFound, Unprocessable
+from federation.errors import BadRequest, NotFound, Unprocessable
 from storage.ids import MAX_BIGINT, MAX_INT, parse_id, parse_int
 
 __all__ = [
@@ -38,6 +42,7 @@ __all__ = [
     "id_list",
     "id_or_404",
     "number",
+    "refuse_malformed_json",
     "request_params",
     "row_id",
     "text",
@@ -46,11 +51,19 @@ __all__ = [
 TRUE_VALUES = frozenset({"1", "true", "on", "yes", "t"})
 FALSE_VALUES = frozenset({"0", "false", "off", "no", "f", ""})
 _BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+NOT_JSON = "the body is not valid JSON"
+_API_PREFIXES = ("/api/", "/oauth/")
+_UNDECLARED = ("", "text/plain")  # no content type, or curl's and scripts' plain text
 
 
-def _is_json() -> bool:
+async def _is_json() -> bool:
+    """Is the body JSON: declared so, or undeclared and starting like a JSON object or array."""
     mimetype = request.mimetype or ""
-    return mimetype == "application/json" or mimetype.endswith("+json")
+    if mimetype == "application/json" or mimetype.endswith("+json"):
+        return True
+    if mimetype in _UNDECLARED and request.method in _BODY_METHODS:
+        return (await request.get_data()).lstrip()[:1] in (b"{", b"[")
+    return False
 
 
 async def _json_body() -> dict[str, Any]:
@@ -58,12 +71,28 @@ async def _json_body() -> dict[str, Any]:
     raw = await request.get_data()
     if not raw.strip():
         return {}
-    return parse_json(raw)
+    try:
+        return parse_json(raw)
+    except BadRequest as exc:
+        if exc.reason == "invalid JSON":  # parse_json's word for a body orjson cannot decode
+            raise BadRequest(NOT_JSON) from exc
+        raise
+
+
+async def refuse_malformed_json() -> None:
+    """Before any client API or OAuth route runs: a JSON body that does not parse is a 400.
+
+    Mastodon (Rails) refuses such a body before its controllers run, whatever the route; so
+    do we, so no route can read a broken body as an empty one.
+    """
+    if request.method in _BODY_METHODS and request.path.startswith(_API_PREFIXES):
+        if await _is_json():
+            await _json_body()
 
 
 async def body_params() -> dict[str, Any]:
     """The body as a dict: JSON objects flattened one level, forms with `a[b]` keys as sent."""
-    if _is_json():
+    if await _is_json():
         return _flatten_json(await _json_body())
     form = await request.form
     params: dict[str, Any] = {}
@@ -148,7 +177,7 @@ async def request_params() -> Params:
         for value in request.args.getlist(key):
             _add(values, key, value)
     if request.method in _BODY_METHODS:
-        if _is_json():
+        if await _is_json():
             for key, value in (await _json_body()).items():
                 _add(values, key, value)
         else:
