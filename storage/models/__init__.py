@@ -19,7 +19,20 @@ from storage.models.library import (
     LibraryDocument,
     LibraryVersion,
 )
+from storage.models.lists import (
+    ContentFilter,
+    FilterKeyword,
+    FilterStatus,
+    ListAccount,
+    MemberList,
+)
 from storage.models.moderation import AuditEntry, Block, DomainAllow, DomainBlock, Report
+from storage.models.notification_policy import (
+    NotificationPermission,
+    NotificationPolicy,
+    NotificationRequest,
+    PollEnding,
+)
 from storage.models.objects import Announce, Like, Post
 from storage.models.queue import Activity, Delivery, Host
 
@@ -32,10 +45,13 @@ __all__ = [
     "AuthorizationCode",
     "Block",
     "Bookmark",
+    "ContentFilter",
     "Delivery",
     "DomainAllow",
     "DomainBlock",
     "EventParticipation",
+    "FilterKeyword",
+    "FilterStatus",
     "Follow",
     "Host",
     "IdempotentRequest",
@@ -44,11 +60,17 @@ __all__ = [
     "LibraryDocument",
     "LibraryVersion",
     "Like",
+    "ListAccount",
     "Marker",
     "MediaAttachment",
+    "MemberList",
     "Mute",
     "Notification",
+    "NotificationPermission",
+    "NotificationPolicy",
+    "NotificationRequest",
     "OAuthApp",
+    "PollEnding",
     "Post",
     "Report",
     "SpaceRole",

@@ -80,6 +80,8 @@ class Follow(Model):
     )
     uri = fields.CharField(max_length=512, null=True, unique=True)
     accepted = fields.BooleanField(default=False)
+    # Mastodon's `notify`: the follower hears of each new post (`status` notifications).
+    notify = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -23,6 +23,8 @@ class Notification(Model):
         "models.Post", related_name="notifications", null=True, on_delete=fields.CASCADE
     )
     dismissed = fields.BooleanField(default=False)
+    # Held back by the member's notification policy: shown only through its request.
+    filtered = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
