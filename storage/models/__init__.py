@@ -26,6 +26,14 @@ from storage.models.lists import (
     ListAccount,
     MemberList,
 )
+from storage.models.member_choices import (
+    Conversation,
+    ConversationMute,
+    FollowedTag,
+    InstanceRule,
+    ScheduledStatus,
+    UserDomainBlock,
+)
 from storage.models.moderation import AuditEntry, Block, DomainAllow, DomainBlock, Report
 from storage.models.notification_policy import (
     NotificationPermission,
@@ -46,6 +54,8 @@ __all__ = [
     "Block",
     "Bookmark",
     "ContentFilter",
+    "Conversation",
+    "ConversationMute",
     "Delivery",
     "DomainAllow",
     "DomainBlock",
@@ -53,8 +63,10 @@ __all__ = [
     "FilterKeyword",
     "FilterStatus",
     "Follow",
+    "FollowedTag",
     "Host",
     "IdempotentRequest",
+    "InstanceRule",
     "InstanceSetting",
     "LetterDelivery",
     "LibraryDocument",
@@ -73,6 +85,8 @@ __all__ = [
     "PollEnding",
     "Post",
     "Report",
+    "ScheduledStatus",
     "SpaceRole",
     "Translation",
+    "UserDomainBlock",
 ]
