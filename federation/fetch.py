@@ -23,6 +23,7 @@ from federation.activities import host_of, parse_json
 from federation.client import ACTIVITY_JSON, FetchError, HttpClient, Response, Signer
 from federation.errors import BadRequest, FederationError, Gone, NotFound, Refused
 from federation.policy import check_inbound_host
+from federation.signature_styles import STYLES, knock
 from federation.signing import make_signer
 from storage.models import Actor
 
@@ -45,13 +46,19 @@ class FetchFailed(FederationError):
 async def fetch_json(
     http: HttpClient, url: str, *, signer_actor: Actor, style: str = "cavage"
 ) -> dict[str, Any]:
-    """GET an AS2 document signed as `signer_actor` (the instance actor) and check its origin."""
+    """GET an AS2 document signed as `signer_actor` (the instance actor) and check its origin.
+
+    `style` is only the preference: the host's remembered style wins, and a refused
+    signature is tried once in the other style (`federation.signature_styles.knock`).
+    """
     host = _host_or_refuse(url)
     await check_inbound_host(host)
     if not signer_actor.private_key_pem:
         raise ValueError("the signing actor has no private key: pass the instance actor")
-    sign = make_signer(signer_actor.key_id, signer_actor.private_key_pem, style)
-    response = await _get_within_host(http, url, host, sign)
+    signers = {s: make_signer(signer_actor.key_id, signer_actor.private_key_pem, s) for s in STYLES}
+    response = await knock(
+        host, style, lambda chosen: _get_within_host(http, url, host, signers[chosen])
+    )
     if response.status in (404, 410):
         error = NotFound if response.status == 404 else Gone
         raise error(f"{url} answered {response.status}")

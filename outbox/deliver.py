@@ -26,7 +26,10 @@ from tortoise.expressions import F
 
 from baraza.metrics import REGISTRY
 from baraza.settings import Settings
+from federation.activities import host_of
 from federation.client import FetchError, HttpClient
+from federation.errors import BadRequest
+from federation.signature_styles import STYLES, knock
 from federation.signing import Signer, make_signer
 from outbox.backoff import MAX_ATTEMPTS, Outcome, classify, next_delay
 from storage.models import Activity, Actor, Delivery, Host
@@ -49,10 +52,10 @@ class PayloadUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Payload:
-    """What every delivery of one activity shares: the body bytes and the signer."""
+    """What every delivery of one activity shares: the body bytes and a signer per style."""
 
     body: bytes
-    sign: Signer
+    signers: dict[str, Signer]
 
 
 class PayloadCache:
@@ -80,7 +83,10 @@ class PayloadCache:
             raise PayloadUnavailable("signer has no private key")
         payload = Payload(
             body=orjson.dumps(activity.document),
-            sign=make_signer(signer.key_id, signer.private_key_pem, self._settings.signature_style),
+            signers={
+                style: make_signer(signer.key_id, signer.private_key_pem, style)
+                for style in STYLES
+            },
         )
         if len(self._entries) >= self._max:
             self._entries.pop(next(iter(self._entries)))
@@ -120,14 +126,27 @@ async def deliver_one(
     error: str | None = None
     started = time.monotonic()
     try:
-        response = await http.post(
-            delivery.inbox_url, payload.body, CONTENT_TYPE, sign=payload.sign
+        response = await knock(
+            _verifier(delivery),
+            settings.signature_style,
+            lambda style: http.post(
+                delivery.inbox_url, payload.body, CONTENT_TYPE, sign=payload.signers[style]
+            ),
         )
         status = response.status
     except FetchError as exc:
         error = exc.reason
     outcome = await record_outcome(delivery, status, error)
     REGISTRY.delivery(delivery.host, time.monotonic() - started, outcome is Outcome.DELIVERED)
+
+
+def _verifier(delivery: Delivery) -> str:
+    """The host whose signature style we learn: the inbox's (the row's host if unparsable,
+    and then the client refuses the URL as before)."""
+    try:
+        return host_of(delivery.inbox_url)
+    except BadRequest:
+        return delivery.host
 
 
 async def record_outcome(

@@ -68,6 +68,8 @@ class Host(Model):
     consecutive_failures = fields.IntField(default=0)
     unavailable_since = fields.DatetimeField(null=True)
     last_success_at = fields.DatetimeField(null=True)
+    # `cavage` or `rfc9421`: the style this host last accepted (None: not learned yet).
+    signature_style = fields.CharField(max_length=16, null=True)
 
     class Meta:
         table = "hosts"
