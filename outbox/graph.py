@@ -19,6 +19,7 @@ from baraza.settings import Settings
 from federation.errors import FederationError, NotFound, Unprocessable
 from outbox.commit import AfterCommit, action
 from outbox.documents import wrap_activity
+from outbox.lists import unfollowed
 from outbox.publish import publish
 from outbox.received import Received
 from outbox.replies import send_accept, send_reject
@@ -105,16 +106,25 @@ def _follow_doc(uri: str | None, follower: Actor, target: Actor) -> dict[str, An
 
 
 async def follow(
-    settings: Settings, follower: Actor, target: Actor, received: Received | None = None
+    settings: Settings,
+    follower: Actor,
+    target: Actor,
+    received: Received | None = None,
+    *,
+    notify_posts: bool | None = None,
 ) -> Follow | None:
     """`follower` follows `target` (or asks to). A local member's refusal is an error; a
-    remote actor's is a Reject sent back, and `None`."""
+    remote actor's is a Reject sent back, and `None`. `notify_posts` (Mastodon's `notify`)
+    asks for a `status` notification at each of the target's posts; None keeps it as it is."""
     activity_id = new_id()
     uri = activity_url(settings, activity_id)
     async with action() as after:
         if received is None:
             existing = await Follow.get_or_none(follower=follower, target=target)
             if existing is not None:
+                if notify_posts is not None and existing.notify != notify_posts:
+                    existing.notify = notify_posts
+                    await existing.save(update_fields=["notify"])
                 return existing
         outcome = follow_outcome(await _facts(follower, target))
         if received is not None:
@@ -126,7 +136,11 @@ async def follow(
         record, created = await Follow.get_or_create(
             follower=follower,
             target=target,
-            defaults={"uri": uri, "accepted": outcome is FollowOutcome.ACCEPTED},
+            defaults={
+                "uri": uri,
+                "accepted": outcome is FollowOutcome.ACCEPTED,
+                "notify": bool(notify_posts),
+            },
         )
         if created and not target.local:
             doc = wrap_activity(uri, "Follow", follower, target.uri, to=[target.uri], cc=[])
@@ -187,6 +201,7 @@ async def unfollow(
         if withdrawn is not None and record.uri and withdrawn != record.uri:
             return
         await record.delete()
+        await unfollowed(follower, target)
         if received is None and not target.local:
             await _send_undo(settings, follower, target, _follow_doc(record.uri, follower, target))
 
@@ -244,6 +259,8 @@ async def block(
         )
         await Follow.filter(follower=actor, target=target).delete()
         await Follow.filter(follower=target, target=actor).delete()
+        await unfollowed(actor, target)
+        await unfollowed(target, actor)
         if created and received is None and not target.local:
             doc = wrap_activity(uri, "Block", actor, target.uri, to=[target.uri], cc=[])
             await publish(settings, actor, doc, [target], activity_id=activity_id)

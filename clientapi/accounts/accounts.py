@@ -216,7 +216,8 @@ async def following(account_id: str) -> Response:
 async def follow(account_id: str) -> Response:
     member = await require_member("write:follows")
     target = await account_or_404(account_id)
-    await graph.follow(settings(), member, target)
+    notify_posts = flag(await body_params(), "notify")  # Mastodon: `status` notifications
+    await graph.follow(settings(), member, target, notify_posts=notify_posts)
     return json_response(await relationship(member, target))
 
 

@@ -13,9 +13,9 @@ from storage.models import Actor, Block, Follow, Mute
 
 async def relationships(viewer: Actor, targets: list[Actor]) -> list[dict[str, Any]]:
     ids = [t.id for t in targets]
-    outgoing = {
-        f.target_id: f.accepted for f in await Follow.filter(follower=viewer, target_id__in=ids)
-    }
+    rows = await Follow.filter(follower=viewer, target_id__in=ids)
+    outgoing = {f.target_id: f.accepted for f in rows}
+    notifying = {f.target_id for f in rows if f.accepted and f.notify}
     incoming = {
         f.follower_id: f.accepted for f in await Follow.filter(target=viewer, follower_id__in=ids)
     }
@@ -38,6 +38,7 @@ async def relationships(viewer: Actor, targets: list[Actor]) -> list[dict[str, A
             blocking=target.id in blocking,
             blocked_by=target.id in blocked_by,
             muting=target.id in muting,
+            notifying=target.id in notifying,
         )
         for target in targets
     ]
@@ -57,12 +58,13 @@ def relationship_entity(
     blocking: bool,
     blocked_by: bool,
     muting: bool,
+    notifying: bool = False,
 ) -> dict[str, Any]:
     return {
         "id": str(target.id),
         "following": following,
         "showing_reblogs": following,
-        "notifying": False,
+        "notifying": notifying,
         "languages": None,
         "followed_by": followed_by,
         "blocking": blocking,

@@ -1,0 +1,1 @@
+"""Filters (Mastodon: filters v2 and v1)."""
