@@ -8,7 +8,7 @@ rather than per post, and then each post is decided by the same pure function.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from federation.errors import NotFound
 from outbox.reading import local_requester, space_is_private, subject_of
@@ -19,6 +19,13 @@ from storage.models import Actor, Follow, Post
 
 async def may_view(post: Post, viewer: Actor | None) -> bool:
     subject = subject_of(post, await space_is_private(post))
+    return may_see(subject, await local_requester(post, viewer))
+
+
+async def may_have_viewed(post: Post, viewer: Actor | None) -> bool:
+    """Could the viewer see the post before it was deleted? A delete event goes exactly where
+    the post itself would have gone; asking `may_view` of a deleted post always says no."""
+    subject = replace(subject_of(post, await space_is_private(post)), deleted=False)
     return may_see(subject, await local_requester(post, viewer))
 
 

@@ -1,4 +1,5 @@
-"""`/api/v1/streaming`: Mastodon's WebSocket streaming API (user, public, public:local, hashtag).
+"""`/api/v1/streaming`: Mastodon's WebSocket streaming API (user, user:notification, public,
+public:local, hashtag, hashtag:local, direct).
 
 Subscribers listen to `outbox.stream_bus`, which carries ids only; each connection decides
 for its own viewer whether an event belongs to one of its streams and renders the status as
@@ -23,13 +24,14 @@ from typing import Any
 import orjson
 from quart import Blueprint, Response, websocket
 
+from clientapi.accounts.account_entity import account
 from clientapi.auth import scope_satisfied
 from clientapi.notifications.notifications import entities
 from clientapi.statuses.status_entity import status
 from clientapi.tokens import bearer_token, find_token
 from outbox import stream_bus
 from outbox.connections import open_watch, still_receiving
-from outbox.viewing import may_view
+from outbox.viewing import may_have_viewed, may_view
 from storage.models import Actor, Follow, Notification, Post
 
 log = logging.getLogger(__name__)
@@ -37,8 +39,17 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("clientapi_streaming", __name__)
 
 CLOSE_UNAUTHORIZED = 4401  # the token was revoked or the account suspended while connected
+CONVERSATION_DEPTH = 20  # replies walked back to find a direct thread's first post
 
-STREAMS = ("user", "user:notification", "public", "public:local", "hashtag", "hashtag:local")
+STREAMS = (
+    "user",
+    "user:notification",
+    "public",
+    "public:local",
+    "hashtag",
+    "hashtag:local",
+    "direct",
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,7 @@ class PostFacts:
     visibility: str  # stored visibility: public | unlisted | followers | direct | space
     tags: frozenset[str]  # lower-case hashtag names
     in_home: bool  # authored by the viewer, or by an account or space the viewer follows
+    addressed: bool = False  # written by the viewer or addressed to them (to, cc, mentions)
 
 
 def matching_streams(subs: frozenset[Subscription], facts: PostFacts) -> list[list[str]]:
@@ -84,6 +96,8 @@ def matching_streams(subs: frozenset[Subscription], facts: PostFacts) -> list[li
         elif sub.stream == "hashtag" and public and sub.tag in facts.tags:
             out.append(sub.label())
         elif sub.stream == "hashtag:local" and public and facts.local and sub.tag in facts.tags:
+            out.append(sub.label())
+        elif sub.stream == "direct" and facts.visibility == "direct" and facts.addressed:
             out.append(sub.label())
     return out
 
@@ -104,7 +118,9 @@ async def _facts(post: Post, viewer: Actor) -> PostFacts:
     in_home = post.actor_id == viewer.id or await Follow.exists(  # type: ignore[attr-defined]
         follower=viewer, accepted=True, target_id__in=targets
     )
-    return PostFacts(post.local, post.visibility, tags, in_home)
+    mentioned = {t.get("href") for t in post.tags if isinstance(t, dict)}
+    addressed = post.actor_id == viewer.id or viewer.uri in {*post.to, *post.cc, *mentioned}  # type: ignore[attr-defined]
+    return PostFacts(post.local, post.visibility, tags, in_home, addressed)
 
 
 async def render(
@@ -121,18 +137,59 @@ async def render(
         rendered = await entities(rows, viewer)
         return [event(s.label(), "notification", rendered[0]) for s in wanted if rendered]
     post = await Post.get_or_none(id=item.post_id) if item.post_id else None
-    if post is None or not await may_view(post, viewer):
+    if post is None:
+        return []
+    if item.kind == "delete":
+        # Asked as of before the delete: the post is gone, but whoever saw it must drop it.
+        if not await may_have_viewed(post, viewer):
+            return []
+        labels = matching_streams(subs, await _facts(post, viewer))
+        return [event(label, "delete", str(post.id)) for label in labels]
+    if post.deleted_at is not None or not await may_view(post, viewer):
         return []
     labels = matching_streams(subs, await _facts(post, viewer))
     if not labels:
         return []
-    if item.kind == "delete":
-        return [event(label, "delete", str(post.id)) for label in labels]
-    if post.deleted_at is not None:
-        return []
     entity = await status(post, viewer)
     name = "status.update" if item.kind == "status.update" else "update"
-    return [event(label, name, entity) for label in labels]
+    messages = []
+    for label in labels:
+        if label == ["direct"]:
+            # Mastodon's direct stream carries conversations, not bare statuses.
+            messages.append(event(label, "conversation", await conversation(post, viewer, entity)))
+        else:
+            messages.append(event(label, name, entity))
+    return messages
+
+
+async def conversation(post: Post, viewer: Actor, last_status: dict[str, Any]) -> dict[str, Any]:
+    """A Conversation entity for the direct stream: the thread, its other participants, and
+    the post that just arrived in it as `last_status`. Its id is the thread's first post
+    here, so every post of one thread names the same conversation."""
+    root = post
+    for _ in range(CONVERSATION_DEPTH):
+        parent_uri = root.in_reply_to_uri
+        parent = await Post.get_or_none(uri=parent_uri) if parent_uri else None
+        if parent is None or parent.visibility != "direct":
+            break
+        root = parent
+    mentioned = [t.get("href") for t in post.tags if isinstance(t, dict)]
+    uris = {*post.to, *post.cc, *(m for m in mentioned if m)} - {viewer.uri}
+    participants = await Actor.filter(uri__in=list(uris)).exclude(id=viewer.id)
+    author = await Actor.get(id=post.actor_id)  # type: ignore[attr-defined]
+    if author.id != viewer.id and author.id not in {a.id for a in participants}:
+        participants.insert(0, author)
+    return {
+        "id": str(root.id),
+        "unread": post.actor_id != viewer.id,  # type: ignore[attr-defined]
+        "accounts": [await account(a) for a in participants],
+        "last_status": last_status,
+    }
+
+
+def unknown_stream(asked: str) -> str:
+    """Mastodon's answer to a subscription it does not serve (or a hashtag one without a tag)."""
+    return orjson.dumps({"error": f"Unknown stream type: {asked}"[:200], "status": 400}).decode()
 
 
 def _offered_token() -> tuple[str | None, str | None]:
@@ -162,10 +219,13 @@ async def stream() -> Response | None:
         body = orjson.dumps({"error": "Error while validating access token"})
         return Response(body, status=401, content_type="application/json")
     subs: set[Subscription] = set()
-    first = parse_subscription(websocket.args.get("stream", ""), websocket.args.get("tag", ""))
+    asked = websocket.args.get("stream", "")
+    first = parse_subscription(asked, websocket.args.get("tag", ""))
     if first is not None:
         subs.add(first)
     await websocket.accept(subprotocol=protocol if protocol == token else None)
+    if asked and first is None:
+        await websocket.send(unknown_stream(asked))
     # Registered after the upgrade, so a failed one leaves nothing behind; a change in between
     # is caught by the check before the first frame.
     queue = stream_bus.subscribe()
@@ -215,9 +275,11 @@ async def _read_commands(subs: set[Subscription]) -> None:
             continue
         if not isinstance(message, dict):
             continue
-        sub = parse_subscription(str(message.get("stream") or ""), str(message.get("tag") or ""))
+        asked = str(message.get("stream") or "")
+        sub = parse_subscription(asked, str(message.get("tag") or ""))
         if sub is None:
-            await websocket.send(orjson.dumps({"error": "Unknown stream type"}).decode())
+            # That subscription fails; the connection and its other streams go on.
+            await websocket.send(unknown_stream(asked))
         elif message.get("type") == "subscribe":
             subs.add(sub)
         elif message.get("type") == "unsubscribe":

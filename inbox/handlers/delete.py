@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from inbox.handlers.base import Context
+from outbox import surface
 from outbox.commit import action
 from spaces.relay import relay_activity_to_space
 from storage.models import Follow, Post
@@ -25,7 +26,7 @@ async def handle(ctx: Context) -> None:
     post = await ctx.post(target)
     if post is None or post.actor_id != ctx.actor.id:
         return
-    async with action():
+    async with action() as after:
         post.deleted_at = datetime.now(UTC)
         post.content = ""
         post.summary = ""
@@ -33,3 +34,5 @@ async def handle(ctx: Context) -> None:
         if post.space_id is not None:
             # A public space tells its followers, as it does for a local member's delete.
             await relay_activity_to_space(ctx.settings, post, ctx.activity.raw)
+        # Open streams drop it as they do a local member's deleted post.
+        after.add(lambda: surface.status_deleted(post))
