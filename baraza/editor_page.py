@@ -9,6 +9,7 @@ loading a script that is not there.
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from quart import Blueprint, Response, render_template
@@ -19,11 +20,16 @@ BUNDLE = Path(__file__).parent / "static" / "build" / "editor.js"
 BUNDLE_URL = "/static/build/editor.js"
 
 # Stricter than the app-wide policy only where the editor needs it: its own script, and a
-# WebSocket back to this origin. Nothing else may load, frame it or be posted from it.
-EDITOR_CSP = (
-    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
-    "img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-)
+# WebSocket (and the account and document API) back to this origin. CodeMirror writes its
+# rules into a <style> element; that element alone is allowed, by a nonce fresh on every
+# response, so no other inline style (or injected markup) applies. Nothing else may load,
+# frame the page or be posted from it.
+def editor_csp(nonce: str) -> str:
+    return (
+        "default-src 'none'; script-src 'self'; connect-src 'self'; "
+        f"style-src 'self' 'nonce-{nonce}'; img-src 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )
 
 
 def live_path(space_id: int, doc_id: int) -> str:
@@ -32,13 +38,15 @@ def live_path(space_id: int, doc_id: int) -> str:
 
 @blueprint.get("/spaces/<int:space_id>/documents/<int:doc_id>/edit")
 async def live_editor(space_id: int, doc_id: int) -> Response:
+    nonce = secrets.token_urlsafe(18)
     html = await render_template(
         "live_editor.html",
         live=live_path(space_id, doc_id),
         script=BUNDLE_URL if BUNDLE.is_file() else None,
+        nonce=nonce,
     )
     response = Response(html, content_type="text/html; charset=utf-8")
-    response.headers["Content-Security-Policy"] = EDITOR_CSP
+    response.headers["Content-Security-Policy"] = editor_csp(nonce)
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     return response

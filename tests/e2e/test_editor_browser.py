@@ -1,5 +1,8 @@
-"""Issue 10, the browser editor: headless Chromium types into the page of a real `baraza
-serve`, and a pycrdt client connected to the same document sees the server hold the text."""
+"""The browser editor against a real `baraza serve`: headless Chromium types into the page
+and a pycrdt client connected to the same document sees the server hold the text (issue 10);
+two members in two browsers type, delete and format at once, see each other's named cursors
+and end with the same text, with screenshots in English and Arabic at 360 and 1280 px
+(issue 19)."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from tests.e2e.peek import scalar
 from tests.e2e.test_live_editing import YClient, _json, _until
 
 REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "var" / "screenshots"
 WEB = REPO / "web"
 BUNDLE = REPO / "baraza" / "static" / "build" / "editor.js"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,16 +40,24 @@ def _built() -> None:
         subprocess.run(["npm", "run", "build"], cwd=WEB, check=True)
 
 
-def _type_in_browser(url: str, text: str) -> dict:
+def _drive(script: str, *args: str) -> dict:
+    """Runs a driver from web/tests and returns the JSON line it prints last."""
     driven = subprocess.run(
-        [str(NODE), str(WEB / "tests" / "type_into_editor.mjs"), url, text],
+        [str(NODE), str(WEB / "tests" / script), *args],
         cwd=WEB,
         capture_output=True,
         text=True,
-        timeout=90,
+        timeout=180,
     )
     assert driven.returncode == 0, driven.stderr[-3000:]
     return json.loads(driven.stdout.strip().splitlines()[-1])
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    data = path.read_bytes()[:24]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 async def test_typing_in_the_browser_reaches_the_server(make_instance) -> None:
@@ -75,7 +87,9 @@ async def test_typing_in_the_browser_reaches_the_server(make_instance) -> None:
         watcher = await YClient(await http.ws_connect(f"{live}?access_token={token}")).start()
         await _until(lambda: watcher.content() == "Draft:", "the watcher is seeded")
 
-        shown = await asyncio.to_thread(_type_in_browser, f"{page}#token={token}", " hello عالم")
+        shown = await asyncio.to_thread(
+            _drive, "type_into_editor.mjs", f"{page}#token={token}", " hello عالم"
+        )
         assert shown["before"] == "Draft:"
         assert shown["value"] == "Draft: hello عالم"
         assert shown["state"] == "synced"
@@ -112,3 +126,69 @@ async def test_without_a_token_the_page_says_so(make_instance) -> None:
     )
     assert driven.returncode == 0, driven.stderr[-3000:]
     assert "No access token" in driven.stdout
+
+
+SEED = "Draft:\n\nSecond line\n\nEnd."
+# Amina (English, desktop): adds a line, deletes its last word, bolds "gamma", makes the first
+# line a heading. Karima (Arabic, phone), at the same time: types on the third line, deletes
+# three letters, makes it a list item. The edits touch different lines, so the merge is known.
+MERGED = "## Draft:\n\n- Second line مرحبا ب\n\nEnd.\nAlpha beta **gamma**"
+
+
+async def test_two_members_edit_at_once_and_see_each_other(make_instance) -> None:
+    await asyncio.to_thread(_built)
+    a: Instance = await make_instance("127.0.0.2")
+    for who in ("amina", "karima"):
+        await asyncio.to_thread(a.cli, "member", "add", who)
+    await asyncio.to_thread(a.cli, "space", "add", "casefile", "--private", "--owner", "amina")
+    await asyncio.to_thread(a.cli, "space", "join", "casefile", "karima")
+    tokens = {who: await asyncio.to_thread(a.token, who) for who in ("amina", "karima")}
+    names = {"amina": "Amina Diallo", "karima": "كريمة"}
+    space_id = await scalar(a, "SELECT id FROM actors WHERE local_username = ?", "casefile")
+    api = f"{a.base_url}/api/v1/spaces/{space_id}"
+
+    async with aiohttp.ClientSession() as http:
+        for who, name in names.items():
+            await _json(
+                http,
+                "PATCH",
+                f"{a.base_url}/api/v1/accounts/update_credentials",
+                tokens[who],
+                data={"display_name": name},
+            )
+        form = aiohttp.FormData()
+        form.add_field("title", "Brief")
+        form.add_field("file", SEED.encode(), filename="brief.md")
+        doc = await _json(http, "POST", f"{api}/documents", tokens["amina"], data=form)
+        page = f"{a.base_url}/spaces/{space_id}/documents/{doc['id']}/edit"
+        live = f"{api}/documents/{doc['id']}/live".replace("http", "ws", 1)
+        watcher = await YClient(
+            await http.ws_connect(f"{live}?access_token={tokens['amina']}")
+        ).start()
+        await _until(lambda: watcher.content() == SEED, "the watcher is seeded")
+
+        shown = await asyncio.to_thread(
+            _drive,
+            "two_members.mjs",
+            f"{page}#token={tokens['amina']}",
+            f"{page}#token={tokens['karima']}",
+            names["amina"],
+            names["karima"],
+            str(SCREENSHOTS),
+        )
+        # Both browsers show the same text, and it holds every edit each of them made.
+        assert shown["a"]["text"] == shown["b"]["text"] == MERGED
+        # Each lists both members, itself included, by display name.
+        for side in ("a", "b"):
+            assert sorted(shown[side]["people"]) == sorted(names.values())
+            assert shown[side]["errors"] == []  # nothing blocked by the page's policy either
+        assert shown["a"]["lang"] == ["en", "ltr"] and shown["b"]["lang"] == ["ar", "rtl"]
+        assert shown["selectionShown"] >= 1  # Karima's selection is drawn in Amina's editor
+        # The server holds what the browsers show: a client we did not write agrees.
+        await _until(lambda: watcher.content() == MERGED, "the server has the merged text")
+        await watcher.close()
+
+    sizes = {Path(p).stem: _png_size(Path(p)) for p in shown["shots"]}
+    for name in ("editor-en-1280", "editor-ar-1280", "editor-en-360", "editor-ar-360"):
+        width = int(name.rsplit("-", 1)[1])
+        assert sizes[name][0] == width, (name, sizes[name])

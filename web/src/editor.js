@@ -1,21 +1,23 @@
-// Baraza's browser editor: a <textarea> bound to the document's shared Y.Text `content`,
-// kept in step with the server over the y-websocket protocol (sync messages only).
+// Baraza's browser editor: CodeMirror 6 bound to the document's shared Y.Text `content`
+// (y-codemirror.next), Markdown with a live preview, a formatting toolbar, and presence.
 //
 // The member's token arrives in the URL fragment (`#token=...`), which browsers never send
-// to the server; it is handed to the WebSocket as its subprotocol rather than in a query
-// string, so it stays out of access logs. Every label shown comes from the page (data-*
-// attributes rendered in the member's language), so this file holds no interface text.
+// to the server. Every label shown comes from the page (rendered in the member's language),
+// so this file holds no interface text.
 
 import * as Y from 'yjs'
-import * as syncProtocol from 'y-protocols/sync'
-import * as encoding from 'lib0/encoding'
-import * as decoding from 'lib0/decoding'
-import { diff, shiftPosition } from './textdiff.js'
+import { Awareness } from 'y-protocols/awareness'
+import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next'
+import { Compartment, EditorState } from '@codemirror/state'
+import { EditorView, keymap } from '@codemirror/view'
+import { defaultKeymap } from '@codemirror/commands'
+import { Language, defaultHighlightStyle, defineLanguageFacet, syntaxHighlighting } from '@codemirror/language'
+import { GFM, parser as markdownParser } from '@lezer/markdown'
+import MarkdownIt from 'markdown-it'
 
-const MESSAGE_SYNC = 0
-const REMOTE = 'remote'
-const LOCAL = 'local'
-const MAX_BACKOFF_MS = 30000
+import { connect } from './connection.js'
+import { insertLink, insertTable, toggleInline, toggleLinePrefix } from './format.js'
+import { PALETTE, remoteSelections, renderPeople } from './presence.js'
 
 function tokenFromFragment () {
   const params = new URLSearchParams(window.location.hash.slice(1))
@@ -27,13 +29,61 @@ function tokenFromFragment () {
   return token
 }
 
-function liveUrl (path) {
-  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:'
-  return `${scheme}//${window.location.host}${path}`
+/** Who this member is, for the name on their cursor; the account API answers that. */
+async function whoAmI (token) {
+  try {
+    const response = await fetch('/api/v1/accounts/verify_credentials', {
+      headers: { Authorization: `Bearer ${token}` }
+    })
+    if (!response.ok) return null
+    const account = await response.json()
+    return account.display_name || account.username || null
+  } catch (error) {
+    return null
+  }
+}
+
+/** The document's title, shown as the page's heading once known. */
+async function documentTitle (token, livePath) {
+  try {
+    const response = await fetch(livePath.replace(/\/live$/, ''), {
+      headers: { Authorization: `Bearer ${token}` }
+    })
+    return response.ok ? (await response.json()).title : null
+  } catch (error) {
+    return null
+  }
+}
+
+// Raw HTML in the text is shown as text, and only http(s)/mailto links are made links:
+// the preview shows what the document says without running anything it holds.
+// Markdown highlighting straight from the Lezer parser (with GitHub's tables and strikethrough):
+// @codemirror/lang-markdown would also bundle HTML, CSS and JavaScript parsers for code blocks.
+const markdownLanguage = new Language(defineLanguageFacet(), markdownParser.configure([GFM]), [], 'markdown')
+
+const renderer = new MarkdownIt({ html: false, linkify: true })
+renderer.validateLink = (url) => /^(https?:|mailto:|#|\/)/i.test(url.trim())
+
+function commands (root, view) {
+  const labels = root.dataset
+  const run = (make) => {
+    const { from, to } = view.state.selection.main
+    view.dispatch({ ...make(view.state.doc.toString(), from, to), scrollIntoView: true, userEvent: 'input' })
+    view.focus()
+    return true
+  }
+  return {
+    bold: () => run((t, f, e) => toggleInline(t, f, e, '**')),
+    italic: () => run((t, f, e) => toggleInline(t, f, e, '*')),
+    heading: () => run((t, f, e) => toggleLinePrefix(t, f, e, 'heading')),
+    bullets: () => run((t, f, e) => toggleLinePrefix(t, f, e, 'bullets')),
+    numbers: () => run((t, f, e) => toggleLinePrefix(t, f, e, 'numbers')),
+    link: () => run((t, f, e) => insertLink(t, f, e, labels.labelLinkText || 'link')),
+    table: () => run((t, f, e) => insertTable(t, e, labels.labelColumn || 'Column'))
+  }
 }
 
 function start (root) {
-  const textarea = root.querySelector('textarea')
   const status = root.querySelector('[data-status]')
   const setState = (state) => {
     status.dataset.status = state
@@ -49,74 +99,101 @@ function start (root) {
 
   const doc = new Y.Doc()
   const text = doc.getText('content')
-  let socket = null
-  let backoff = 500
+  const awareness = new Awareness(doc)
+  const someone = root.dataset.labelSomeone || '?'
+  const slot = doc.clientID % PALETTE.length
+  awareness.setLocalStateField('user', { name: someone, color: PALETTE[slot], colorLight: `${PALETTE[slot]}33` })
+  whoAmI(token).then((name) => {
+    if (name) awareness.setLocalStateField('user', { ...awareness.getLocalState().user, name })
+  })
+  documentTitle(token, root.dataset.live).then((title) => {
+    if (!title) return
+    document.querySelector('[data-title]').textContent = title
+    document.title = title
+  })
 
-  const send = (bytes) => {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(bytes)
+  const editable = new Compartment()
+  const preview = root.querySelector('.preview')
+  let pending = false
+  const showPreview = () => {
+    if (pending) return
+    pending = true
+    window.requestAnimationFrame(() => {
+      pending = false
+      preview.innerHTML = renderer.render(text.toString())
+    })
+  }
+  text.observe(showPreview)
+
+  const undoManager = new Y.UndoManager(text)
+  let view = null
+  const bindings = () => {
+    const c = commands(root, view)
+    return [{ key: 'Mod-b', run: c.bold }, { key: 'Mod-i', run: c.italic }, { key: 'Mod-k', run: c.link }]
+  }
+  view = new EditorView({
+    parent: root.querySelector('.editor'),
+    state: EditorState.create({
+      doc: text.toString(),
+      extensions: [
+        EditorView.cspNonce.of(root.dataset.styleNonce || ''),
+        editable.of(EditorView.editable.of(false)),
+        EditorView.lineWrapping,
+        EditorView.perLineTextDirection.of(true),
+        EditorView.contentAttributes.of({
+          'aria-label': root.dataset.labelDocument || '',
+          spellcheck: 'true',
+          autocapitalize: 'sentences'
+        }),
+        markdownLanguage,
+        syntaxHighlighting(defaultHighlightStyle),
+        keymap.of([...bindings(), ...yUndoManagerKeymap, ...defaultKeymap]),
+        yCollab(text, null, { undoManager }),
+        remoteSelections(text, awareness, someone)
+      ]
+    })
+  })
+  const run = commands(root, view)
+  for (const button of root.querySelectorAll('[data-command]')) {
+    // mousedown would move the focus out of the editor and lose the selection first.
+    button.addEventListener('mousedown', (event) => event.preventDefault())
+    button.addEventListener('click', () => run[button.dataset.command]())
   }
 
-  doc.on('update', (update, origin) => {
-    if (origin === REMOTE) return
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, MESSAGE_SYNC)
-    syncProtocol.writeUpdate(encoder, update)
-    send(encoding.toUint8Array(encoder))
-  })
+  for (const button of root.querySelectorAll('[data-view]')) {
+    button.addEventListener('click', () => {
+      root.dataset.view = button.dataset.view
+      for (const other of root.querySelectorAll('[data-view]')) {
+        other.setAttribute('aria-pressed', String(other === button))
+      }
+      if (button.dataset.view === 'write') view.focus()
+    })
+  }
 
-  textarea.addEventListener('input', () => {
-    const change = diff(text.toString(), textarea.value)
-    doc.transact(() => {
-      if (change.remove) text.delete(change.index, change.remove)
-      if (change.insert) text.insert(change.index, change.insert)
-    }, LOCAL)
-  })
+  const people = root.querySelector('.people')
+  const drawPeople = () => renderPeople(people, awareness, root.dataset.labelYou || '', someone)
+  awareness.on('change', drawPeople)
+  drawPeople()
 
-  text.observe((event) => {
-    if (event.transaction.origin === LOCAL) return
-    const { selectionStart, selectionEnd } = textarea
-    const focused = document.activeElement === textarea
-    textarea.value = text.toString()
-    if (focused) {
-      textarea.setSelectionRange(
-        shiftPosition(selectionStart, event.delta),
-        shiftPosition(selectionEnd, event.delta)
-      )
+  const saved = root.querySelector('[data-saved]')
+  const connection = connect({
+    path: root.dataset.live,
+    token,
+    doc,
+    awareness,
+    onState: (state) => {
+      setState(state)
+      if (state === 'synced') view.dispatch({ effects: editable.reconfigure(EditorView.editable.of(true)) })
+    },
+    onSaved: () => {
+      saved.textContent = root.dataset.labelSaved || ''
+      window.setTimeout(() => { saved.textContent = '' }, 4000)
     }
   })
-
-  const connect = () => {
-    setState('connecting')
-    socket = new WebSocket(liveUrl(root.dataset.live), [token])
-    socket.binaryType = 'arraybuffer'
-    socket.addEventListener('open', () => {
-      backoff = 500
-      setState('connected')
-      const encoder = encoding.createEncoder()
-      encoding.writeVarUint(encoder, MESSAGE_SYNC)
-      syncProtocol.writeSyncStep1(encoder, doc)
-      send(encoding.toUint8Array(encoder))
-    })
-    socket.addEventListener('message', (event) => {
-      const decoder = decoding.createDecoder(new Uint8Array(event.data))
-      if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return // awareness, save notices
-      const encoder = encoding.createEncoder()
-      encoding.writeVarUint(encoder, MESSAGE_SYNC)
-      const kind = syncProtocol.readSyncMessage(decoder, encoder, doc, REMOTE)
-      if (encoding.length(encoder) > 1) send(encoding.toUint8Array(encoder))
-      if (kind === syncProtocol.messageYjsSyncStep2) {
-        textarea.readOnly = false
-        setState('synced')
-      }
-    })
-    socket.addEventListener('close', () => {
-      textarea.readOnly = true
-      setState('disconnected')
-      setTimeout(connect, backoff)
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)
-    })
-  }
-  connect()
+  root.querySelector('[data-save]').addEventListener('click', () => {
+    saved.textContent = ''
+    connection.save()
+  })
 }
 
 const root = document.querySelector('[data-live]')

@@ -1,0 +1,139 @@
+// Presence over the Yjs awareness protocol: who is here, and where their cursors and
+// selections are, each labelled with the member's display name.
+//
+// The awareness state follows the shape other Yjs editors use (`user.name`, `user.color`,
+// `cursor.anchor` / `cursor.head` as relative positions), so a y-codemirror.next client shows
+// our cursors and we show its. We draw them ourselves rather than with y-codemirror.next's
+// plugin because that one colours each cursor with an inline `style` attribute, which the
+// page's Content-Security-Policy forbids; here a colour is one of eight classes in
+// static/editor.css, and names are always shown, not only on hover.
+
+import * as Y from 'yjs'
+import { Decoration, ViewPlugin, WidgetType } from '@codemirror/view'
+
+export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#c2185b', '#8c564b', '#e65100', '#00838f']
+
+/** One of the palette's slots for a peer: its announced colour if it is ours, else its id. */
+export function slotOf (state, clientID) {
+  const index = PALETTE.indexOf(state && state.user && state.user.color)
+  return index >= 0 ? index : clientID % PALETTE.length
+}
+
+class CaretWidget extends WidgetType {
+  constructor (name, slot) {
+    super()
+    this.name = name
+    this.slot = slot
+  }
+
+  eq (other) { return other.name === this.name && other.slot === this.slot }
+
+  toDOM () {
+    const caret = document.createElement('span')
+    caret.className = `cm-peer-caret peer-${this.slot}`
+    caret.setAttribute('aria-hidden', 'true')
+    const label = document.createElement('span')
+    label.className = 'cm-peer-name'
+    label.textContent = this.name // text, never markup: names are the members' own input
+    caret.append('\u2060', label, '\u2060')
+    return caret
+  }
+
+  ignoreEvent () { return true }
+}
+
+function absolute (doc, json) {
+  if (!json) return null
+  const position = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(json), doc)
+  return position ? position.index : null
+}
+
+/** The view plugin: publishes this editor's selection and draws everyone else's. */
+export function remoteSelections (ytext, awareness, fallbackName) {
+  const sameCursor = (a, b) => JSON.stringify(a) === JSON.stringify(b)
+  return ViewPlugin.fromClass(class {
+    constructor (view) {
+      this.decorations = Decoration.none
+      this.onChange = ({ added, updated, removed }) => {
+        const others = [...added, ...updated, ...removed].some((id) => id !== awareness.clientID)
+        if (others) view.dispatch({}) // redraw in the next update
+      }
+      awareness.on('change', this.onChange)
+      this.publish(view)
+      this.decorations = this.draw(view)
+    }
+
+    update (update) {
+      if (update.selectionSet || update.docChanged || update.focusChanged) this.publish(update.view)
+      this.decorations = this.draw(update.view)
+    }
+
+    publish (view) {
+      const local = awareness.getLocalState()
+      if (!local) return
+      const { anchor, head } = view.state.selection.main
+      const cursor = {
+        anchor: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, anchor)),
+        head: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, head))
+      }
+      if (!sameCursor(local.cursor, cursor)) awareness.setLocalStateField('cursor', cursor)
+    }
+
+    draw (view) {
+      const length = view.state.doc.length
+      const ranges = []
+      awareness.getStates().forEach((state, clientID) => {
+        if (clientID === awareness.clientID || !state || !state.cursor) return
+        const anchor = absolute(ytext.doc, state.cursor.anchor)
+        const head = absolute(ytext.doc, state.cursor.head)
+        if (anchor === null || head === null || anchor > length || head > length) return
+        const slot = slotOf(state, clientID)
+        const name = String((state.user && state.user.name) || fallbackName).slice(0, 60)
+        const from = Math.min(anchor, head)
+        const to = Math.max(anchor, head)
+        if (from < to) {
+          ranges.push({ from, to, value: Decoration.mark({ class: `cm-peer-selection peer-${slot}` }) })
+        }
+        ranges.push({
+          from: head,
+          to: head,
+          value: Decoration.widget({ widget: new CaretWidget(name, slot), side: head > anchor ? -1 : 1 })
+        })
+      })
+      return Decoration.set(ranges.map((r) => r.value.range(r.from, r.to)), true)
+    }
+
+    destroy () { awareness.off('change', this.onChange) }
+  }, { decorations: (plugin) => plugin.decorations })
+}
+
+/** The list of who is here, this member first and marked as such. */
+export function renderPeople (list, awareness, youLabel, fallbackName) {
+  const people = []
+  awareness.getStates().forEach((state, clientID) => {
+    if (!state || !state.user) return
+    people.push({
+      clientID,
+      you: clientID === awareness.clientID,
+      name: String(state.user.name || fallbackName).slice(0, 60),
+      slot: slotOf(state, clientID)
+    })
+  })
+  people.sort((a, b) => (b.you - a.you) || a.name.localeCompare(b.name))
+  list.replaceChildren(...people.map((person) => {
+    const item = document.createElement('li')
+    item.className = `person peer-${person.slot}`
+    item.dataset.clientId = String(person.clientID)
+    const name = document.createElement('span')
+    name.className = 'person-name'
+    name.textContent = person.name
+    item.append(name)
+    if (person.you) {
+      const you = document.createElement('span')
+      you.className = 'person-you'
+      you.textContent = youLabel
+      item.append(' ', you)
+    }
+    return item
+  }))
+}

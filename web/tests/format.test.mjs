@@ -1,0 +1,39 @@
+// Table-driven checks of the Markdown formatting commands: `node --test tests/`.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { insertLink, insertTable, toggleInline, toggleLinePrefix } from '../src/format.js'
+
+/** Applies an edit the way CodeMirror does: change positions refer to the original text. */
+function apply (text, edit) {
+  let out = ''
+  let last = 0
+  for (const c of [...edit.changes].sort((a, b) => a.from - b.from)) {
+    out += text.slice(last, c.from) + c.insert
+    last = c.to
+  }
+  out += text.slice(last)
+  const { anchor, head } = edit.selection
+  return [out, out.slice(Math.min(anchor, head), Math.max(anchor, head))]
+}
+
+const cases = [
+  ['bold wraps a selection', 'a word here', (t) => toggleInline(t, 2, 6, '**'), 'a **word** here', 'word'],
+  ['bold unwraps what it wrapped', 'a **word** here', (t) => toggleInline(t, 4, 8, '**'), 'a word here', 'word'],
+  ['bold unwraps a selection that holds the marks', 'a **word** here', (t) => toggleInline(t, 2, 10, '**'), 'a word here', 'word'],
+  ['bold with nothing selected leaves the caret inside', 'ab', (t) => toggleInline(t, 1, 1, '**'), 'a****b', ''],
+  ['italic inside bold adds, not strips', 'a **word** here', (t) => toggleInline(t, 4, 8, '*'), 'a ***word*** here', 'word'],
+  ['italic in Arabic', 'مرحبا بك', (t) => toggleInline(t, 0, 5, '*'), '*مرحبا* بك', 'مرحبا'],
+  ['heading on the caret line', 'one\ntwo\nthree', (t) => toggleLinePrefix(t, 5, 5, 'heading'), 'one\n## two\nthree', ''],
+  ['heading removed again', 'one\n## two', (t) => toggleLinePrefix(t, 8, 8, 'heading'), 'one\ntwo', ''],
+  ['bullets on every selected line', 'a\nb\nc', (t) => toggleLinePrefix(t, 0, 3, 'bullets'), '- a\n- b\nc', '- a\n- b'],
+  ['numbers replace bullets and count', '- a\n- b', (t) => toggleLinePrefix(t, 0, 7, 'numbers'), '1. a\n2. b', '1. a\n2. b'],
+  ['bullets removed when all have them', '- a\n- b', (t) => toggleLinePrefix(t, 2, 7, 'bullets'), 'a\nb', 'a\nb'],
+  ['link around a selection, address selected', 'see docs now', (t) => insertLink(t, 4, 8, 'link'), 'see [docs](https://) now', 'https://'],
+  ['link without a selection uses the placeholder', 'x', (t) => insertLink(t, 1, 1, 'link'), 'x[link](https://)', 'https://'],
+  ['table after a paragraph', 'Intro', (t) => insertTable(t, 2, 'Column'), 'Intro\n\n| Column 1 | Column 2 |\n| --- | --- |\n|  |  |\n', 'Column 1'],
+  ['table in an empty document', '', (t) => insertTable(t, 0, 'عمود'), '| عمود 1 | عمود 2 |\n| --- | --- |\n|  |  |\n', 'عمود 1']
+]
+
+for (const [why, before, command, text, selected] of cases) {
+  test(why, () => assert.deepEqual(apply(before, command(before)), [text, selected]))
+}
