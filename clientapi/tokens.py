@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 
+from actors.last_active import mark_active
 from storage.models import AccessToken, Actor, OAuthApp
 
 DEFAULT_SCOPES = "read write follow"
@@ -42,6 +43,7 @@ async def find_token(token: str) -> AccessToken | None:
     )
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
+    await mark_active(row.account)  # NodeInfo's active members; at most one write an hour
     return row
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from actors.documents import iso
+from actors.last_active import mark_active
 from actors.urls import activity_url, post_url
 from baraza.ids import new_id
 from baraza.language import CANDIDATES, detect_language, validate_language
@@ -143,6 +144,7 @@ async def create_post(
 
             await relay_to_space(settings, post)
         after.add(lambda: notify_stored_post(post, member))
+    await mark_active(member)
     return post
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from quart import Blueprint, Response, redirect, render_template, request
 
 from actors.accounts import local_actor
+from actors.last_active import mark_active
 from actors.passwords import check_password
 from baraza.i18n import _
 from baraza.responses import json_response
@@ -240,7 +241,10 @@ async def _member_for(username: str, password: str) -> Actor | None:
     if member is None or member.suspended_at is not None:
         await check_password(None, password)
         return None
-    return member if await check_password(member.password_hash, password) else None
+    if not await check_password(member.password_hash, password):
+        return None
+    await mark_active(member)
+    return member
 
 
 @blueprint.post("/oauth/authorize")
