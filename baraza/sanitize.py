@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -37,3 +40,13 @@ def clean_html(html: str) -> str:
         url_schemes={"http", "https"},
         link_rel="nofollow noopener noreferrer",
     )
+
+
+_BREAKS = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>|</(?:li|h[1-4]|blockquote|pre)>", re.IGNORECASE)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text for fields apps show as text (a content warning is `spoiler_text`): tags
+    go, line breaks and paragraphs become newlines, entities are decoded once."""
+    stripped = nh3.clean(_BREAKS.sub("\n", html), tags=set(), attributes={})
+    return unescape(stripped).strip()

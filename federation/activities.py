@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from federation.attachments import MEDIA, attachment_kind
 from federation.errors import BadRequest, PayloadTooLarge
 
 __all__ = [
@@ -167,10 +168,13 @@ class Tag:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
+    """`kind` is `federation.attachments.attachment_kind`'s answer; `url` is None when it is."""
+
     type: str | None
     url: str | None
     media_type: str | None
     name: str | None
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,16 +443,28 @@ def _tag(doc: dict[str, Any]) -> Tag:
     )
 
 
+def _is_media(media_type: object) -> bool:
+    return isinstance(media_type, str) and media_type.split("/", 1)[0] in MEDIA
+
+
 def _attachment(doc: dict[str, Any]) -> Attachment:
-    """PeerTube and Lotide put the link in `url` (maybe a Link or list); Lemmy in `href`."""
+    """PeerTube and Lotide put the link in `url` (maybe a Link, with the `mediaType`, or a list
+    of them); Lemmy and FEP-0ea0 payment links in `href`."""
     url = doc.get("url") if doc.get("url") is not None else doc.get("href")
+    media_type = _optional_str(doc, "mediaType")
     if isinstance(url, list):
-        url = url[0] if url else None
+        links = [u for u in url if isinstance(u, str | dict)]
+        media = [u for u in links if isinstance(u, dict) and _is_media(u.get("mediaType"))]
+        url = (media or links or [None])[0]
     if isinstance(url, dict):
+        media_type = media_type or _optional_str(url, "mediaType")
         url = url.get("href")
+    type_ = _type_of(doc)
+    kind = attachment_kind(type_, media_type, url if isinstance(url, str) else None)
     return Attachment(
-        type=_type_of(doc),
-        url=_lenient_url(url),
-        media_type=_optional_str(doc, "mediaType"),
+        type=type_,
+        url=url if kind is not None and isinstance(url, str) else None,
+        media_type=media_type,
         name=_optional_str(doc, "name"),
+        kind=kind,
     )

@@ -7,13 +7,15 @@ posted to one of our spaces. Everything else is dropped after the 202.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from html import escape
 from typing import Any
 
 from baraza.ids import new_id
 from baraza.language import CANDIDATES, detect_language
-from baraza.sanitize import clean_html
-from federation.activities import ParsedObject, is_public, parse_object
+from baraza.sanitize import clean_html, html_to_text
+from federation.activities import Attachment, ParsedObject, Tag, is_public, parse_object
 from outbox.polls import remote_poll
 from outbox.visibility import visibility_from_addressing
 from storage.models import Actor, Follow, Post
@@ -69,14 +71,41 @@ async def is_relevant(obj: ParsedObject, author: Actor, base_url: str) -> bool:
     return await Follow.filter(target=author, accepted=True, follower__local=True).exists()
 
 
+def unique_tags(tags: Iterable[Tag]) -> list[dict[str, Any]]:
+    """Each mention once (by whom it names), each hashtag once (by name, any case): peers
+    list the same one twice, once per place it appears in the text."""
+    seen: set[tuple[str | None, str]] = set()
+    out = []
+    for tag in tags:
+        key = (tag.href or "") if tag.type == "Mention" else (tag.name or "").lstrip("#").lower()
+        if (tag.type, key) in seen and key:
+            continue
+        seen.add((tag.type, key))
+        out.append({"type": tag.type, "name": tag.name, "href": tag.href})
+    return out
+
+
+def link_paragraph(links: Iterable[Attachment]) -> str:
+    """Link attachments (a web page, a `payto:` donation link) as one paragraph of links:
+    they are for following, not for showing as media."""
+    anchors = [
+        f'<a href="{escape(a.url or "", quote=True)}" rel="nofollow noopener noreferrer">'
+        f"{escape(a.name or a.url or '')}</a>"
+        for a in links
+    ]
+    return f"<p>{'<br>'.join(anchors)}</p>" if anchors else ""
+
+
 def fields_from(obj: ParsedObject, author: Actor) -> dict[str, Any]:
     content = obj.content
     if content is None and obj.content_map:
         content = next(iter(obj.content_map.values()))
+    media = [a for a in obj.attachments if a.kind not in (None, "link")]
+    links = [a for a in obj.attachments if a.kind == "link"]
     return {
         "type": obj.type[:32],
-        "content": clean_html(content or ""),
-        "summary": clean_html(obj.summary or ""),
+        "content": clean_html(content or "") + link_paragraph(links),
+        "summary": html_to_text(obj.summary or ""),
         "name": (obj.name or "")[:500],
         "sensitive": obj.raw.get("sensitive") is True,
         "language": language_of(obj),
@@ -84,10 +113,16 @@ def fields_from(obj: ParsedObject, author: Actor) -> dict[str, Any]:
         "visibility": visibility_from_addressing(obj.to, obj.cc, author.followers_url),
         "to": list(obj.to),
         "cc": list(obj.cc),
-        "tags": [{"type": t.type, "name": t.name, "href": t.href} for t in obj.tags],
+        "tags": unique_tags(obj.tags),
         "attachments": [
-            {"type": a.type, "url": a.url, "mediaType": a.media_type, "name": a.name}
-            for a in obj.attachments
+            {
+                "type": a.type,
+                "url": a.url,
+                "mediaType": a.media_type,
+                "name": a.name,
+                "kind": a.kind,
+            }
+            for a in media
         ],
         "url": obj.raw.get("url") if isinstance(obj.raw.get("url"), str) else None,
         "document": obj.raw,

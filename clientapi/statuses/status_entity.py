@@ -18,6 +18,7 @@ from baraza.services import settings
 from clientapi.accounts.account_entity import account
 from clientapi.polls.polls import poll_entity
 from clientapi.statuses.boost_ids import boost_status_id
+from federation.attachments import attachment_kind
 from storage.models import Actor, Announce, Bookmark, Like, MediaAttachment, Post
 
 # Stored visibility -> Mastodon's: followers-only is `private`; a space post is not public.
@@ -60,11 +61,21 @@ def attachment_entity(media: MediaAttachment) -> dict[str, Any]:
     }
 
 
+def remote_kind(doc: dict[str, Any]) -> str | None:
+    """Stored at ingest since the AS type counts too; posts stored before that are asked
+    again (`federation.attachments`)."""
+    if isinstance(doc.get("kind"), str):
+        return doc["kind"]
+    url = doc.get("url") if isinstance(doc.get("url"), str) else None
+    media_type = doc.get("mediaType") if isinstance(doc.get("mediaType"), str) else None
+    return attachment_kind(doc.get("type"), media_type, url)
+
+
 def remote_attachment_entity(post_id: int, index: int, doc: dict[str, Any]) -> dict[str, Any]:
     url = doc.get("url") if isinstance(doc.get("url"), str) else None
     return {
         "id": f"{post_id}{index:02d}",
-        "type": media_type_kind(str(doc.get("mediaType") or "")),
+        "type": remote_kind(doc),
         "url": url,
         "preview_url": url,
         "remote_url": url,
@@ -79,10 +90,13 @@ def remote_attachment_entity(post_id: int, index: int, doc: dict[str, Any]) -> d
 def tag_entities(tags: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     base = settings().base_url
     out = []
+    seen: set[str] = set()
     for tag in tags:
         if tag.get("type") == "Hashtag" and isinstance(tag.get("name"), str):
             name = tag["name"].lstrip("#")
-            out.append({"name": name, "url": f"{base}/tags/{name.lower()}"})
+            if name and name.lower() not in seen:
+                seen.add(name.lower())
+                out.append({"name": name, "url": f"{base}/tags/{name.lower()}"})
     return out
 
 
@@ -157,12 +171,14 @@ async def _load(posts: list[Post], boosts: list[Announce], viewer: Actor | None)
 
 def _mention_entities(post: Post, data: PageData) -> list[dict[str, Any]]:
     out = []
+    named: set[int] = set()
     for tag in post.tags:
         if not isinstance(tag, dict) or tag.get("type") != "Mention":
             continue
         actor = data.actors_by_uri.get(tag.get("href") or "")
-        if actor is None:
-            continue
+        if actor is None or actor.id in named:
+            continue  # unknown, or already listed: a peer may tag one person twice
+        named.add(actor.id)
         out.append(
             {
                 "id": str(actor.id),
@@ -179,10 +195,11 @@ def _post_entity(post: Post, data: PageData) -> dict[str, Any]:
     if post.local:
         attachments = [attachment_entity(m) for m in data.media.get(post.id, [])]
     else:
+        # A link or an unusable target is not media (links are in the content).
         attachments = [
             remote_attachment_entity(post.id, i, a)
             for i, a in enumerate(post.attachments)
-            if isinstance(a, dict)
+            if isinstance(a, dict) and remote_kind(a) not in (None, "link")
         ]
     entity: dict[str, Any] = {
         "id": str(post.id),
