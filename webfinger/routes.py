@@ -9,6 +9,7 @@ from baraza import __version__
 from baraza.responses import error_response, json_response
 from baraza.services import settings
 from storage.models import Actor
+from webfinger.compatibility import upstream
 from webfinger.resources import MalformedResource, parse_resource
 from webfinger.usage import usage_counts
 
@@ -102,7 +103,7 @@ async def nodeinfo(version: str) -> Response:
             },
             "localPosts": counts.local_posts,
         },
-        "metadata": {"nodeName": config.node_name},
+        "metadata": {"nodeName": config.node_name, "upstream": upstream()},
     }
     profile = f'application/json; profile="{NODEINFO_SCHEMAS[version]}#"'
     return json_response(doc, content_type=profile, headers=CORS)

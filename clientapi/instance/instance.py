@@ -23,11 +23,12 @@ from clientapi.params import body_params
 from federation.errors import Unprocessable
 from storage.ids import MAX_BIGINT, parse_int
 from storage.models import Actor, Marker, Post
+from webfinger.compatibility import MASTODON_API_VERSION
 
 blueprint = Blueprint("instance", __name__)
 
 # Mastodon.py and apps enable features by this version; the suffix names what really answers.
-MASTODON_VERSION = f"4.3.0 (compatible; Baraza {__version__})"
+MASTODON_VERSION = f"{MASTODON_API_VERSION} (compatible; Baraza {__version__})"
 MAX_CHARACTERS = 5000
 MAX_MEDIA_ATTACHMENTS = 4
 IMAGE_SIZE_LIMIT = 16 * 1024 * 1024
@@ -120,7 +121,7 @@ async def instance_v1() -> Response:
             "invites_enabled": False,
             "configuration": _configuration(),
             "contact_account": await _contact_account(),
-            "rules": [],
+            "rules": await _rules(),
         }
     )
 
@@ -132,6 +133,7 @@ async def instance_v2() -> Response:
     configuration = _configuration()
     configuration["urls"] = {"streaming": _streaming_url(), "status": None}
     configuration["vapid"] = {"public_key": ""}
+    configuration["timelines_access"] = await _timelines_access()
     return json_response(
         {
             "domain": config.host,
@@ -153,9 +155,29 @@ async def instance_v2() -> Response:
             },
             "api_versions": {"mastodon": 2},
             "contact": {"email": "", "account": await _contact_account()},
-            "rules": [],
+            "rules": await _rules(),
         }
     )
+
+
+async def _timelines_access() -> dict[str, dict[str, str]]:
+    """Mastodon 4.4's answer to "may a logged-out app show these feeds?": `public` while the
+    instance allows logged-out reading, `authenticated` once an admin turns it off."""
+    from storage.settings_store import logged_out_reading
+
+    access = "public" if await logged_out_reading() else "authenticated"
+    feeds = {"local": access, "remote": access}
+    return {
+        "live_feeds": feeds,
+        "hashtag_feeds": dict(feeds),
+        "trending_link_feeds": {"local": "disabled", "remote": "disabled"},
+    }
+
+
+async def _rules() -> list[dict[str, Any]]:
+    from clientapi.instance.instance_about import rule_entities
+
+    return await rule_entities()
 
 
 async def _active_members() -> int:
@@ -193,10 +215,7 @@ def _empty_list_route(path: str, scope: str) -> None:
 
 for _path, _scope in (
     ("/api/v1/filters", "read:filters"),
-    ("/api/v2/filters", "read:filters"),
     ("/api/v1/announcements", "read"),
-    ("/api/v1/lists", "read:lists"),
-    ("/api/v1/followed_tags", "read:follows"),
 ):
     _empty_list_route(_path, _scope)
 
