@@ -102,3 +102,34 @@ def awareness_message(payload: bytes) -> bytes:
 
 def save_message() -> bytes:
     return write_var_uint(MESSAGE_SAVE)
+
+
+def awareness_removal(frame: bytes) -> bytes | None:
+    """The awareness frame saying that every client announced in `frame` has gone.
+
+    A client that closes its page says so itself (state `null`, its clock one higher); one
+    whose tab or network died cannot, and the others would show its cursor until their
+    30-second awareness timeout. The room sends this for it when its socket ends. None when
+    `frame` announces nobody still present (or is not an awareness frame)."""
+    try:
+        message = parse_message(frame)
+        if message.kind != MESSAGE_AWARENESS:
+            return None
+        data = message.payload
+        count, pos = read_var_uint(data, 0)
+        gone: list[tuple[int, int]] = []
+        for _ in range(count):
+            client, pos = read_var_uint(data, pos)
+            clock, pos = read_var_uint(data, pos)
+            state, pos = read_var_bytes(data, pos)
+            if state != b"null":
+                gone.append((client, clock + 1))
+    except MalformedMessage:
+        return None
+    if not gone:
+        return None
+    payload = write_var_uint(len(gone)) + b"".join(
+        write_var_uint(client) + write_var_uint(clock) + write_var_bytes(b"null")
+        for client, clock in gone
+    )
+    return awareness_message(payload)
