@@ -70,6 +70,12 @@ async def _document_entity(doc: LibraryDocument, space: Actor, *, versions: bool
         "created_at": iso(doc.created_at),
         "status_id": str(doc.post_id) if doc.post_id else None,  # type: ignore[attr-defined]
         "url": download_url(settings(), space, doc.id),
+        # The browser editor (baraza.editor_page) edits text; other files are downloaded.
+        "edit_url": (
+            settings().url(f"/spaces/{space.id}/documents/{doc.id}/edit")
+            if current.content_type.startswith("text/")
+            else None
+        ),
         "current": await version_entity(current),
     }
     if versions:
