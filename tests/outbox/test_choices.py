@@ -34,9 +34,7 @@ from outbox.choices import (
     ],
 )
 def test_pin_refusal(own, visibility, count, already, refused, why) -> None:
-    reason = pin_refusal(
-        own=own, visibility=visibility, pinned_count=count, already_pinned=already
-    )
+    reason = pin_refusal(own=own, visibility=visibility, pinned_count=count, already_pinned=already)
     if refused is None:
         assert reason is None, why
     else:
