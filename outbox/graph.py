@@ -19,6 +19,7 @@ from baraza.settings import Settings
 from federation.errors import FederationError, NotFound, Unprocessable
 from outbox.commit import AfterCommit, action
 from outbox.documents import wrap_activity
+from outbox.domain_blocks import blocks_domain
 from outbox.lists import unfollowed
 from outbox.publish import publish
 from outbox.received import Received
@@ -84,8 +85,10 @@ _REFUSALS: dict[FollowOutcome, tuple[type[FederationError], str]] = {
 async def _facts(follower: Actor, target: Actor) -> FollowFacts:
     from federation.policy import is_silenced, load_policy
 
-    blocked = await Block.exists(actor=target, target=follower) or await Block.exists(
-        actor=follower, target=target
+    blocked = (
+        await Block.exists(actor=target, target=follower)
+        or await Block.exists(actor=follower, target=target)
+        or await blocks_domain(target, follower)  # the target's own block of the domain
     )
     silenced = not follower.local and is_silenced(await load_policy(), follower.domain)
     return FollowFacts(

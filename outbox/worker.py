@@ -1,4 +1,5 @@
-"""The delivery worker: claims due rows and sends them, with global and per-host limits.
+"""The delivery worker: claims due rows and sends them, with global and per-host limits;
+beside it, the loop that publishes scheduled posts at their time (`outbox.scheduled`).
 
 It runs inside `baraza serve` (embedded mode) or as `baraza worker` processes; any number of
 them can share one database because rows are claimed atomically (`outbox.claims`). All the
@@ -19,6 +20,8 @@ from federation.client import ClientSettings, HttpClient
 from outbox import claims
 from outbox.deliver import PayloadCache, deliver_one
 from outbox.publish import register_wakeup, unregister_wakeup
+from outbox.push_worker import PushWorker
+from outbox.scheduled import run_schedule
 from storage.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -66,6 +69,8 @@ class DeliveryWorker:
         self._loop_task: asyncio.Task[None] | None = None
         self._sends: dict[int, asyncio.Task[None]] = {}
         self._payloads = PayloadCache(settings)
+        self._schedule_stop = asyncio.Event()
+        self._schedule_task: asyncio.Task[None] | None = None
 
     @property
     def in_flight(self) -> int:
@@ -78,6 +83,14 @@ class DeliveryWorker:
         await self.http.start()
         register_wakeup(self._wake)
         self._loop_task = asyncio.create_task(self._run(), name="delivery-worker")
+        # Web Push rides the same process and client (`outbox.push_worker`).
+        self._push = PushWorker(self.settings, self.http)
+        self._push.start()
+        # Scheduled posts are published by whichever process delivers (embedded or `worker`).
+        self._schedule_stop.clear()
+        self._schedule_task = asyncio.create_task(
+            run_schedule(self.settings, self._schedule_stop), name="scheduled-posts"
+        )
         log.info(
             "delivery worker started (concurrency %d, %d per host)", self.concurrency, self.per_host
         )
@@ -95,6 +108,10 @@ class DeliveryWorker:
         unregister_wakeup(self._wake)
         await self._loop_task
         self._loop_task = None
+        self._schedule_stop.set()
+        if self._schedule_task is not None:
+            await self._schedule_task
+            self._schedule_task = None
         pending = dict(self._sends)
         if pending:
             _, unfinished = await asyncio.wait(pending.values(), timeout=grace)
@@ -107,6 +124,7 @@ class DeliveryWorker:
                     await claims.release(abandoned)
                 except Exception as exc:  # noqa: BLE001 - leases expire; losing nothing
                     log.warning("could not release %d deliveries: %s", len(abandoned), exc)
+        await self._push.stop()
         if self._own_http:
             await self.http.close()
         log.info("delivery worker stopped")
