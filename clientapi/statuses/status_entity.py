@@ -16,9 +16,13 @@ from actors.documents import iso
 from actors.existence import knowledge, not_in_hidden_spaces
 from baraza.services import settings
 from clientapi.accounts.account_entity import account
+from clientapi.filters.results import filtered
 from clientapi.polls.polls import poll_entity
 from clientapi.statuses.boost_ids import boost_status_id
 from federation.attachments import attachment_kind
+from outbox.content_filters import Outcome
+from outbox.filtering import outcomes
+from outbox.threads import muted_posts
 from storage.models import Actor, Announce, Bookmark, Like, MediaAttachment, Post
 
 # Stored visibility -> Mastodon's: followers-only is `private`; a space post is not public.
@@ -113,8 +117,10 @@ class PageData:
     favourited: set[int] = field(default_factory=set)
     reblogged: set[int] = field(default_factory=set)
     bookmarked: set[int] = field(default_factory=set)
+    muted: set[int] = field(default_factory=set)  # in a thread the viewer muted
     parents: dict[str, tuple[int, int]] = field(default_factory=dict)
     media: dict[int, list[MediaAttachment]] = field(default_factory=dict)
+    filters: dict[int, Outcome] = field(default_factory=dict)  # the viewer's filter matches
 
 
 async def _load(posts: list[Post], boosts: list[Announce], viewer: Actor | None) -> PageData:
@@ -137,6 +143,7 @@ async def _load(posts: list[Post], boosts: list[Announce], viewer: Actor | None)
         data.accounts[actor.id] = await account(actor, with_counts=False)
     if not ids:
         return data
+    data.filters = await outcomes(posts, viewer, None)
     data.favourites = Counter(await Like.filter(post_id__in=ids).values_list("post_id", flat=True))
     data.reblogs = Counter(await Announce.filter(post_id__in=ids).values_list("post_id", flat=True))
     uris = [p.uri for p in posts]
@@ -156,6 +163,7 @@ async def _load(posts: list[Post], boosts: list[Announce], viewer: Actor | None)
         data.bookmarked = set(
             await Bookmark.filter(actor=viewer, post_id__in=ids).values_list("post_id", flat=True)
         )
+        data.muted = await muted_posts(posts, viewer)
     parent_uris = {p.in_reply_to_uri for p in posts if p.in_reply_to_uri}
     if parent_uris:
         for uri, pid, aid in await Post.filter(uri__in=parent_uris).values_list(
@@ -226,14 +234,14 @@ def _post_entity(post: Post, data: PageData) -> dict[str, Any]:
         "poll": poll_entity(post, data.viewer),
         "card": None,
         "application": None,
-        "filtered": [],
+        "filtered": filtered(data.filters.get(post.id)),
     }
     if data.viewer is not None:
         entity.update(
             favourited=post.id in data.favourited,
             reblogged=post.id in data.reblogged,
             bookmarked=post.id in data.bookmarked,
-            muted=False,
+            muted=post.id in data.muted,
         )
         if post.actor_id == data.viewer.id:
             entity["pinned"] = post.pinned

@@ -1,23 +1,31 @@
 """`/api/v1/timelines`: home, public and tag, paged the way Mastodon pages them.
 
 Each timeline reads a few more candidates than the page holds, drops what the viewer must not
-get (muted or blocked authors, silenced domains on public timelines, anything `may_see`
-refuses), and pages what is left by status id; boosts carry their own time-ordered ids.
+get (muted or blocked authors, domains the viewer blocks, silenced domains on public
+timelines, anything `may_see` refuses), and pages what is left by status id; boosts carry their
+own time-ordered ids. Home also holds the public posts of the hashtags the member follows.
 """
 
 from __future__ import annotations
 
+import operator
 from dataclasses import replace
+from functools import reduce
 
 from quart import Blueprint, Response, request
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from baraza.viewer import current_member
 from clientapi.auth import require
 from clientapi.pagination import Page, bounded, paged, parse_page, select
 from clientapi.statuses.boost_ids import OVERFETCH, boost_status_id, boosts_in_page
 from clientapi.statuses.status_entity import statuses
 from federation.policy import load_policy, matches_domain
+from outbox.domain_blocks import hidden_domain_accounts
+from outbox.filtering import hidden_posts
+from outbox.followed_tags import followed_tags, has_tag
+from outbox.lists import exclusive_members, home_hides
 from outbox.viewing import visible_posts
 from storage.models import Actor, Announce, Block, Follow, Mute, Post
 
@@ -39,6 +47,7 @@ async def hidden_accounts(viewer: Actor | None) -> set[int]:
     hidden = set(await Mute.filter(actor=viewer).values_list("target_id", flat=True))
     hidden |= set(await Block.filter(actor=viewer).values_list("target_id", flat=True))
     hidden |= set(await Block.filter(target=viewer).values_list("actor_id", flat=True))
+    hidden |= await hidden_domain_accounts(viewer)  # the viewer's own domain blocks
     return hidden
 
 
@@ -56,7 +65,15 @@ def without(items: list[Item], hidden: set[int]) -> list[Item]:
     return [i for i in items if shown(i)]
 
 
-async def respond(items: list[Item], page: Page, viewer: Actor | None) -> Response:
+async def respond(
+    items: list[Item], page: Page, viewer: Actor | None, context: str | None = None
+) -> Response:
+    """The page of `items`; in a filter `context`, what the viewer's `hide` filters drop is
+    dropped first (`outbox.content_filters`), so the page is still full."""
+    if context is not None and viewer is not None:
+        posts = [i if isinstance(i, Post) else i.post for i in items]
+        hidden = await hidden_posts(posts, viewer, context)
+        items = [i for i in items if (i.id if isinstance(i, Post) else i.post.id) not in hidden]
     chosen = select(items, page, key=item_key)
     return paged(await statuses(chosen, viewer), [item_key(i) for i in chosen])
 
@@ -70,16 +87,35 @@ async def home() -> Response:
     followed = await Follow.filter(follower=member, accepted=True).values_list(
         "target_id", "target__type"
     )
-    people = [member.id, *(t for t, kind in followed if kind != "Group")]
+    exclusive = await exclusive_members(member)  # read in their exclusive lists instead
+    people = [
+        member.id,
+        *(t for t, kind in followed if kind != "Group" and not home_hides(t, member.id, exclusive)),
+    ]
     spaces = [t for t, kind in followed if kind == "Group"]
     query = Post.filter(Q(actor_id__in=people) | Q(space_id__in=spaces or [0]))
     items: list[Item] = list(await posts_in_page(query, page, member))
+    shown_ids = {p.id for p in items}
+    tagged = await followed_tag_posts(member, page)
+    items.extend(p for p in tagged if p.id not in shown_ids)
     boosters = [p for p in people if p != member.id]
     if boosters:
         boosts = await boosts_in_page(Announce.filter(actor_id__in=boosters), page, member)
         shown = {p.id for p in items}
         items.extend(b for b in boosts if b.post.id not in shown)
-    return await respond(without(items, await hidden_accounts(member)), page, member)
+    return await respond(without(items, await hidden_accounts(member)), page, member, "home")
+
+
+async def followed_tag_posts(member: Actor, page: Page) -> list[Post]:
+    """Public posts carrying a hashtag the member follows (Mastodon 4.0), for their home."""
+    names = set(await followed_tags(member))
+    if not names:
+        return []
+    match = reduce(operator.or_, (Q(content__icontains=n) for n in sorted(names)))
+    query = Post.filter(match, visibility="public").filter(
+        Q(space_id=None) | Q(space__private=False)
+    )
+    return [p for p in await posts_in_page(query, page, member) if has_tag(p, names)]
 
 
 async def _public_items(query: QuerySet, page: Page, viewer: Actor | None) -> list[Item]:
@@ -98,19 +134,19 @@ async def _public_items(query: QuerySet, page: Page, viewer: Actor | None) -> li
 
 @blueprint.get("/api/v1/timelines/public")
 async def public() -> Response:
-    caller = await require("read:statuses", user=False)
+    who = await current_member()
     page = parse_page(request.args)
     query = Post.all()
     if request.args.get("local", "").lower() in ("1", "true"):
         query = query.filter(local=True)
     elif request.args.get("remote", "").lower() in ("1", "true"):
         query = query.filter(local=False)
-    return await respond(await _public_items(query, page, caller.account), page, caller.account)
+    return await respond(await _public_items(query, page, who), page, who, "public")
 
 
 @blueprint.get("/api/v1/timelines/tag/<hashtag>")
 async def tag(hashtag: str) -> Response:
-    caller = await require("read:statuses", user=False)
+    who = await current_member()
     page = parse_page(request.args)
     name = hashtag.lstrip("#").lower()
     query = Post.filter(content__icontains=name)
@@ -118,7 +154,7 @@ async def tag(hashtag: str) -> Response:
         query = query.filter(local=True)
     items = [
         p
-        for p in await _public_items(query, page, caller.account)
+        for p in await _public_items(query, page, who)
         if any(
             isinstance(t, dict)
             and t.get("type") == "Hashtag"
@@ -126,4 +162,4 @@ async def tag(hashtag: str) -> Response:
             for t in p.tags
         )
     ]
-    return await respond(items, page, caller.account)
+    return await respond(items, page, who, "public")
