@@ -64,6 +64,8 @@ const markdownLanguage = new Language(defineLanguageFacet(), markdownParser.conf
 const renderer = new MarkdownIt({ html: false, linkify: true })
 renderer.validateLink = (url) => /^(https?:|mailto:|#|\/)/i.test(url.trim())
 
+const BLOCKS = 'p, ul, ol, li, h1, h2, h3, h4, h5, h6, blockquote, table, th, td, pre'
+
 function commands (root, view) {
   const labels = root.dataset
   const run = (make) => {
@@ -121,6 +123,9 @@ function start (root) {
     window.requestAnimationFrame(() => {
       pending = false
       preview.innerHTML = renderer.render(text.toString())
+      // Each block takes its direction from its own first words, whatever the page's
+      // language: an English list in an Arabic page keeps its bullets on the left.
+      for (const block of preview.querySelectorAll(BLOCKS)) block.dir = 'auto'
     })
   }
   text.observe(showPreview)

@@ -19,18 +19,31 @@ export function slotOf (state, clientID) {
   return index >= 0 ? index : clientID % PALETTE.length
 }
 
+// The first strong character decides a line's direction (`unicode-bidi: plaintext`, the
+// Unicode bidi rules P2 and P3): Hebrew, Arabic, Syriac, Thaana, NKo... against Latin and the rest.
+const STRONG = /[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/
+const RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/
+
+/** Whether a line of text runs right to left, as the editor shows it. */
+export function startsRightToLeft (line) {
+  const strong = line.match(STRONG)
+  return strong !== null && RTL.test(strong[0])
+}
+
 class CaretWidget extends WidgetType {
-  constructor (name, slot) {
+  /** `rtl`: the caret's line runs right to left, so its name label opens leftwards. */
+  constructor (name, slot, rtl) {
     super()
     this.name = name
     this.slot = slot
+    this.rtl = rtl
   }
 
-  eq (other) { return other.name === this.name && other.slot === this.slot }
+  eq (other) { return other.name === this.name && other.slot === this.slot && other.rtl === this.rtl }
 
   toDOM () {
     const caret = document.createElement('span')
-    caret.className = `cm-peer-caret peer-${this.slot}`
+    caret.className = `cm-peer-caret peer-${this.slot} ${this.rtl ? 'in-rtl' : 'in-ltr'}`
     caret.setAttribute('aria-hidden', 'true')
     const label = document.createElement('span')
     label.className = 'cm-peer-name'
@@ -97,7 +110,10 @@ export function remoteSelections (ytext, awareness, fallbackName) {
         ranges.push({
           from: head,
           to: head,
-          value: Decoration.widget({ widget: new CaretWidget(name, slot), side: head > anchor ? -1 : 1 })
+          value: Decoration.widget({
+            widget: new CaretWidget(name, slot, startsRightToLeft(view.state.doc.lineAt(head).text)),
+            side: head > anchor ? -1 : 1
+          })
         })
       })
       return Decoration.set(ranges.map((r) => r.value.range(r.from, r.to)), true)

@@ -2,6 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { insertLink, insertTable, toggleInline, toggleLinePrefix } from '../src/format.js'
+import { startsRightToLeft } from '../src/presence.js'
 
 /** Applies an edit the way CodeMirror does: change positions refer to the original text. */
 function apply (text, edit) {
@@ -36,4 +37,14 @@ const cases = [
 
 for (const [why, before, command, text, selected] of cases) {
   test(why, () => assert.deepEqual(apply(before, command(before)), [text, selected]))
+}
+
+const directions = [
+  ['English', 'Second line مرحبا', false],
+  ['Arabic first', 'مرحبا Second', true],
+  ['Markdown marks and digits are neutral', '## 1. «مرحبا»', true],
+  ['an empty line', '', false]
+]
+for (const [why, line, rtl] of directions) {
+  test(`direction: ${why}`, () => assert.equal(startsRightToLeft(line), rtl))
 }
