@@ -178,3 +178,7 @@ def register_all(sub: Any) -> None:
 
     register_moderation(sub)
     __import__("baraza.commands_letter").commands_letter.register_letter(sub)  # the Letter
+    from baraza.commands_rules import register_rules
+
+    register_rules(sub)
+    __import__("baraza.commands_settings").commands_settings.register_settings(sub)

@@ -19,9 +19,17 @@ from typing import Literal
 
 from quart import g, has_request_context, has_websocket_context, request, websocket
 
-from clientapi.scopes import WEBSOCKET, Need, allows, refusal, route_need
+from clientapi.scopes import (
+    WEBSOCKET,
+    Need,
+    allows,
+    anonymous_access,
+    anonymous_refusal,
+    refusal,
+    route_need,
+)
 from clientapi.tokens import bearer_token, find_token
-from federation.errors import Refused
+from federation.errors import Refused, Unauthorized
 from storage.models import AccessToken, Actor
 
 ViewerKind = Literal["anonymous", "member", "admin", "application", "remote"]
@@ -136,7 +144,8 @@ async def current_member() -> Actor | None:
 
 async def enforce_route_scope() -> None:
     """The one scope gate, before every request and socket: 403 for a token lacking the
-    route's scope. Without a valid token the route decides alone (401 where it needs a user).
+    route's scope; without a valid token, 401 unless `clientapi.scopes.anonymous_access` lets
+    anyone read the route (the handler then answers as for the anonymous viewer).
     """
     method, endpoint = current_route()
     if endpoint is None:
@@ -145,6 +154,23 @@ async def enforce_route_scope() -> None:
     if not need:
         return  # public routes (discovery, static, metrics with its own token): no lookup
     viewer = await token_viewer()
-    reason = refusal(viewer.scopes if viewer.token is not None else None, need)
+    if viewer.token is None:
+        await _admit_anonymous(method, endpoint)
+        return
+    reason = refusal(viewer.scopes, need)
     if reason is not None:
         raise Refused(reason)
+
+
+async def _admit_anonymous(method: str, endpoint: str) -> None:
+    """401 for a request without a valid token, unless the table lets anyone read the route
+    (and, for the public reads of the API, the instance allows logged-out reading)."""
+    from baraza.negotiation import wants_html
+    from storage.settings_store import logged_out_reading
+
+    html = has_request_context() and wants_html(request.headers.get("Accept"))
+    access = anonymous_access(method, endpoint, html=html)
+    allowed = access == "logged_out" and await logged_out_reading()
+    reason = anonymous_refusal(access, allowed)
+    if reason is not None:
+        raise Unauthorized(reason)

@@ -5,7 +5,10 @@ in `baraza.app`) reads it before any handler runs: a request that carries a vali
 lacking the row's scope is refused with 403, whatever the route and whether or not the object
 it names exists. The answer depends only on the token and the route, so it says nothing about
 the object; that is why it is 403 (Mastodon's answer) and not the 404 a hidden object gets.
-Without a token the route decides alone (401 where it needs a user, anonymous otherwise).
+A request without a token is answered by the same hook from `anonymous_access`: discovery and
+the ActivityPub documents other servers fetch are open, the public reads of Mastodon's API
+(`LOGGED_OUT_READABLE`) are open while the instance allows logged-out reading, and everything
+else is 401 with a JSON error, as logged-out apps (Elk, Phanpy) expect.
 
 Rows follow Mastodon's documented scope for its endpoints (docs.joinmastodon.org/methods/):
 reading a status needs `read:statuses`, an account `read:accounts`, and so on. Baraza's own
@@ -22,6 +25,8 @@ Everything here is pure: no request, no database.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 Need = tuple[str, ...]
 """The scopes of which a token needs one (any of them); the empty tuple needs none."""
@@ -97,6 +102,82 @@ def refusal(granted: frozenset[str] | None, need: Need) -> str | None:
     return FORBIDDEN
 
 
+AnonymousAccess = Literal["open", "logged_out", "token"]
+
+UNAUTHENTICATED = "This method requires an authenticated user"
+
+
+def _keys(*routes: str) -> frozenset[tuple[str, str]]:
+    """`(method, endpoint)` keys for `"METHOD endpoint"` strings."""
+    return frozenset((method, endpoint) for method, endpoint in (r.split() for r in routes))
+
+
+LOGGED_OUT_READABLE = _keys(
+    # What Mastodon serves logged out (Elk, Phanpy): public statuses, their context and
+    # history, accounts and their statuses, the public, local and tag timelines, polls.
+    "GET clientapi_statuses.get_status",
+    "GET clientapi_statuses.get_context",
+    "GET clientapi_statuses.get_history",
+    "GET clientapi_status_actions.favourited_by",
+    "GET clientapi_status_actions.reblogged_by",
+    "GET clientapi_status_actions.account_statuses",
+    "GET accounts.get_account",
+    "GET accounts.lookup",
+    "GET accounts.followers",
+    "GET accounts.following",
+    "GET clientapi_timelines.public",
+    "GET clientapi_timelines.tag",
+    "GET polls.get_poll",
+    # Public spaces: the space, its members, timeline, library and Talks.
+    "GET spaces_api.show_space",
+    "GET spaces_api.members",
+    "GET spaces_api.space_timeline",
+    "GET space_library_api.list_documents",
+    "GET space_library_api.show_document",
+    "GET space_library_api.download_document",
+    "GET space_library_api.list_events",
+    "GET space_library_api.show_event",
+    # The HTML pages of a profile and a post.
+    "GET pages.profile_page",
+    "GET pages.post_page",
+)
+"""Routes a client with no token may read while the instance allows logged-out reading
+(`storage.settings_store.logged_out_reading`, on by default as in Mastodon). What each
+answers is still decided by the visibility rules: public content only, never a private space."""
+
+FEDERATION_OPEN = _keys(
+    "GET actors.member_actor",
+    "GET actors.space_actor",
+    "GET actors.space_moderators",
+    "GET actors.actor_collection",
+    "GET objects.post_document",
+    "GET objects.post_activity",
+    "GET objects.activity_document",
+    "GET clientapi_media.serve_media",
+)
+"""ActivityPub documents and media files: other servers fetch them without a token (signed or
+not), so the instance setting does not close them; their HTML rendition for a browser is a
+page like any other and follows the setting."""
+
+
+def anonymous_access(method: str, endpoint: str | None, *, html: bool = False) -> AnonymousAccess:
+    """What a request without a valid token may do on a route: `open` to anyone, `logged_out`
+    while the instance allows logged-out reading, or `token` (401 without one)."""
+    if not route_need(method, endpoint):
+        return "open"
+    key = ("GET" if method == "HEAD" else method, endpoint or "")
+    if key in FEDERATION_OPEN:
+        return "logged_out" if html and key[1].startswith(("actors.", "objects.")) else "open"
+    return "logged_out" if key in LOGGED_OUT_READABLE else "token"
+
+
+def anonymous_refusal(access: AnonymousAccess, logged_out_reading: bool) -> str | None:
+    """Why a request without a token is refused (401), or None when the route may answer it."""
+    if access == "open" or (access == "logged_out" and logged_out_reading):
+        return None
+    return UNAUTHENTICATED
+
+
 def _rows(need: str | Need, *routes: str) -> dict[tuple[str, str], Need]:
     """Rows for `"METHOD endpoint"` strings sharing one need."""
     scopes: Need = (need,) if isinstance(need, str) else need
@@ -127,6 +208,8 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "GET metrics.metrics",
         "GET static",
         "GET actors.instance_actor",
+        "GET actors.instance_actor_collection",
+        "POST inbox.instance_actor_inbox",
         "POST inbox.shared_inbox",
         "POST inbox.actor_inbox",
         "GET instance.instance_v1",
@@ -145,6 +228,14 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "GET pages.home_page",
         # The editor's page is a static shell; its socket (`live_api.live`) is what is checked.
         "GET editor_page.live_editor",
+    ),
+    # Web Push: the app's own subscription, on its own token (Mastodon's `push` scope).
+    **_rows(
+        "push",
+        "POST push.create",
+        "GET push.show",
+        "PUT push.change",
+        "DELETE push.remove",
     ),
     # Accounts.
     **_rows(("read:accounts", "profile"), "GET accounts.verify_credentials"),
@@ -176,7 +267,6 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "read:follows",
         "GET accounts.relationships_view",
         "GET accounts.follow_requests",
-        "GET instance.empty_api_v1_followed_tags",
         "GET spaces_api.requests",
     ),
     **_rows(
@@ -218,6 +308,7 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         # AS2 and HTML: a post's object, its Create, its page.
         "GET objects.post_document",
         "GET objects.post_activity",
+        "GET objects.activity_document",
         "GET pages.post_page",
     ),
     **_rows(
@@ -257,18 +348,68 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "read:notifications",
         "GET clientapi_notifications.list_notifications",
         "GET clientapi_notifications.get_notification",
+        "GET clientapi_grouped_notifications.grouped_notifications",
+        "GET clientapi_grouped_notifications.notification_group",
+        "GET clientapi_grouped_notifications.notification_group_accounts",
+        "GET clientapi_grouped_notifications.unread_groups",
+        "GET clientapi_grouped_notifications.unread_notifications",
+        "GET clientapi_notification_policy.get_policy",
+        "GET clientapi_notification_policy.get_policy_v1",
+        "GET clientapi_notification_policy.list_requests",
+        "GET clientapi_notification_policy.requests_merged",
+        "GET clientapi_notification_policy.get_request",
     ),
     **_rows(
         "write:notifications",
         "POST clientapi_notifications.dismiss",
         "POST clientapi_notifications.clear",
+        "POST clientapi_grouped_notifications.dismiss_group",
+        "PATCH clientapi_notification_policy.update_policy",
+        "PATCH clientapi_notification_policy.update_policy_v1",
+        "POST clientapi_notification_policy.accept_request",
+        "POST clientapi_notification_policy.dismiss_request",
+        "POST clientapi_notification_policy.accept_requests",
+        "POST clientapi_notification_policy.dismiss_requests",
     ),
     **_rows("write:reports", "POST clientapi_reports.create_report"),
     **_rows("read:search", "GET clientapi_search.search"),
     **_rows(
-        "read:filters", "GET instance.empty_api_v1_filters", "GET instance.empty_api_v2_filters"
+        "read:filters",
+        "GET instance.empty_api_v1_filters",
+        "GET clientapi_filters.index",
+        "GET clientapi_filters.show",
+        "GET clientapi_filters.keywords",
+        "GET clientapi_filters.show_keyword",
+        "GET clientapi_filters.statuses",
+        "GET clientapi_filters.show_status",
     ),
-    **_rows("read:lists", "GET instance.empty_api_v1_lists"),
+    **_rows(
+        "write:filters",
+        "POST clientapi_filters.create",
+        "PUT clientapi_filters.update",
+        "DELETE clientapi_filters.delete",
+        "POST clientapi_filters.add_keyword",
+        "PUT clientapi_filters.update_keyword",
+        "DELETE clientapi_filters.delete_keyword",
+        "POST clientapi_filters.add_status",
+        "DELETE clientapi_filters.delete_status",
+    ),
+    **_rows(
+        "read:lists",
+        "GET clientapi_lists.index",
+        "GET clientapi_lists.show",
+        "GET clientapi_lists.accounts",
+        "GET clientapi_lists.lists_with_account",
+        "GET clientapi_lists.timeline",
+    ),
+    **_rows(
+        "write:lists",
+        "POST clientapi_lists.create",
+        "PUT clientapi_lists.update",
+        "DELETE clientapi_lists.delete",
+        "POST clientapi_lists.add_accounts",
+        "DELETE clientapi_lists.remove_accounts",
+    ),
     # Broad `read` where Mastodon has no granular scope, or the route serves several kinds.
     **_rows(
         "read",
@@ -290,6 +431,40 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "POST letter_feeds.revoke_feed",
         "POST spaces_api.moderate_member",
         "POST spaces_api.remove_status",
+    ),
+    # The member's choices (issue 16): blocks, mutes, domain blocks, pins, muted threads,
+    # followed tags, direct conversations, scheduled statuses; batches of accounts and statuses.
+    **_rows(
+        PUBLIC,
+        "GET instance_about.rules",
+        "GET instance_about.extended_description",
+        "GET instance_about.activity",
+        "GET tags.show_tag",
+    ),
+    **_rows("read:blocks", "GET member_lists.blocks", "GET member_lists.list_domain_blocks"),
+    **_rows("write:blocks", "POST member_lists.block_domain", "DELETE member_lists.unblock_domain"),
+    **_rows("read:mutes", "GET member_lists.mutes"),
+    **_rows("write:mutes", "POST status_choices.mute", "POST status_choices.unmute"),
+    **_rows("read:accounts", "GET member_lists.accounts_by_id"),
+    **_rows("read:follows", "GET member_lists.familiar_followers", "GET tags.list_followed"),
+    **_rows("write:follows", "POST tags.follow", "POST tags.unfollow"),
+    **_rows("write:accounts", "POST status_choices.pin", "POST status_choices.unpin"),
+    **_rows(
+        "read:statuses",
+        "GET status_choices.statuses_by_id",
+        "GET scheduled_statuses.list_scheduled",
+        "GET scheduled_statuses.show_scheduled",
+        "GET conversations.list_conversations",
+    ),
+    **_rows(
+        "write:statuses",
+        "PUT scheduled_statuses.update_scheduled",
+        "DELETE scheduled_statuses.delete_scheduled",
+    ),
+    **_rows(
+        "write:conversations",
+        "POST conversations.mark_read",
+        "DELETE conversations.remove",
     ),
     # Administration.
     **_rows(

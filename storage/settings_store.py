@@ -14,6 +14,7 @@ from storage.models import Actor, InstanceSetting
 
 DOMAIN_KEY = "identity.domain"
 SCHEME_KEY = "identity.scheme"
+LOGGED_OUT_READING_KEY = "reading.logged_out"
 
 
 async def get_setting(key: str, default: str) -> str:
@@ -23,6 +24,16 @@ async def get_setting(key: str, default: str) -> str:
 
 async def set_setting(key: str, value: str) -> None:
     await InstanceSetting.update_or_create(key=key, defaults={"value": value})
+
+
+async def logged_out_reading() -> bool:
+    """May a client with no token read public content (Mastodon's default: yes)? An instance
+    whose members could be endangered by being read without an account turns it off."""
+    return await get_setting(LOGGED_OUT_READING_KEY, "on") == "on"
+
+
+async def set_logged_out_reading(allowed: bool) -> None:
+    await set_setting(LOGGED_OUT_READING_KEY, "on" if allowed else "off")
 
 
 async def stored_identity() -> tuple[str, str] | None:

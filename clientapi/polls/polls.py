@@ -12,7 +12,8 @@ from quart import Blueprint, Response
 
 from baraza.responses import json_response
 from baraza.services import services
-from clientapi.auth import current_caller, require, require_member
+from baraza.viewer import current_member
+from clientapi.auth import require_member
 from clientapi.params import Params, request_params
 from federation.errors import NotFound, Unprocessable
 from outbox.polls import expired, new_poll, voters_count
@@ -90,9 +91,7 @@ async def _poll_post(poll_id: str, viewer: Actor | None) -> Post:
 
 @blueprint.get("/api/v1/polls/<poll_id>")
 async def get_poll(poll_id: str) -> Response:
-    await require("read:statuses", user=False)
-    caller = await current_caller()
-    viewer = caller.account if caller else None
+    viewer = await current_member()
     post = await _poll_post(poll_id, viewer)
     return json_response(poll_entity(post, viewer))
 

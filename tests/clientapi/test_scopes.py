@@ -239,9 +239,9 @@ def _sources(view: Any) -> str:
 
 
 def test_the_literal_finder_sees_helpers() -> None:
-    from clientapi.statuses import status_actions
+    from clientapi.spaces import spaces
 
-    assert LITERAL.findall(_sources(status_actions.favourited_by)) == ["read:accounts"]
+    assert LITERAL.findall(_sources(spaces.requests)) == ["read:follows"]
     assert LITERAL.findall('await _moderated_space(space_id, "write:follows")') == ["write:follows"]
 
 

@@ -27,8 +27,9 @@ import orjson
 import pytest
 import pytest_asyncio
 
+from clientapi.scopes import anonymous_access
 from tests.conftest import ENGINES, _drop_postgres_database, fresh_database_url, make_settings
-from tests.matrix.doors import ROUTES, Call, Door
+from tests.matrix.doors import HTML, ROUTES, Call, Door
 from tests.matrix.expected import (
     ANONYMOUS,
     BY_NAME,
@@ -189,12 +190,20 @@ def judge(
     hidden: dict[str, str],
     thing: Thing | None,
     verdict: str | None,
+    access: str = "logged_out",
 ) -> None:
+    """`access` is what the route lets a request without a token do (`token`: 401 it must
+    be; `open`: it must answer; `logged_out`: it must answer while the instance allows it,
+    `closed` once it does not)."""
     cells.count += 1
     where = f"{call.method} {call.path} as {viewer.name}"
     leaked = sorted({key for c, key in hidden.items() if c in answer.text})
     if leaked:
         cells.fail(label, f"{where} -> {answer.status} shows hidden {leaked}")
+    tokenless = viewer.who is not Who.LOCAL
+    if tokenless and access in ("token", "closed") and answer.status != 401:
+        cells.fail(label, f"{where} -> {answer.status}, not 401 without a token ({access})")
+        return
     if thing is None or verdict is None:
         return
     shows = any(c in answer.text for c in thing.canaries)
@@ -206,8 +215,8 @@ def judge(
         return
     if viewer.refusable and answer.status in (401, 403):
         return  # a token without `read`, revoked or suspended may be refused outright
-    if effective(door, viewer).who is Who.ANONYMOUS and answer.status == 401:
-        return  # a door may want a token even for what anyone may see
+    if tokenless and access in ("token", "closed"):
+        return  # a route that needs a token (or logged-out reading turned off): 401 above
     if not (200 <= answer.status < 300 and shows):
         cells.fail(label, f"{where} -> {answer.status}, does not show visible {thing.key}")
 
@@ -215,8 +224,22 @@ def judge(
 # --- the HTTP doors ---------------------------------------------------------------------------
 
 
-async def _http_doors(world: World, *, writes: bool) -> Cells:
-    """Every classified door for every viewer; the viewers ask side by side, as clients do."""
+def route_access(world: World, call: Call, logged_out: bool) -> str:
+    """What the scope table lets a request without a token do on this route (see `judge`)."""
+    endpoint = world.endpoint(call.method, call.path)
+    access = anonymous_access(call.method, endpoint, html=call.accept == HTML)
+    return "closed" if access == "logged_out" and not logged_out else access
+
+
+async def _http_doors(
+    world: World,
+    *,
+    writes: bool,
+    viewers: tuple[Viewer, ...] = VIEWERS,
+    logged_out: bool = True,
+) -> Cells:
+    """Every classified door for every viewer; the viewers ask side by side, as clients do.
+    `logged_out` is the instance setting the run expects (logged-out reading on or off)."""
     cells = Cells()
 
     async def one_viewer(viewer: Viewer) -> None:
@@ -230,7 +253,8 @@ async def _http_doors(world: World, *, writes: bool) -> Cells:
                 if not door.reads:
                     for call in door.fill(world, None, viewer.name):
                         answer = await ask(world, viewer, call)
-                        judge(cells, label, door, viewer, call, answer, hidden, None, None)
+                        access = route_access(world, call, logged_out)
+                        judge(cells, label, door, viewer, call, answer, hidden, None, None, access)
                     continue
                 for thing in world.things:
                     if thing.kind not in door.reads:
@@ -240,9 +264,12 @@ async def _http_doors(world: World, *, writes: bool) -> Cells:
                         continue  # a write where it is allowed is no confidentiality question
                     for call in door.fill(world, thing, viewer.name):
                         answer = await ask(world, viewer, call)
-                        judge(cells, label, door, viewer, call, answer, hidden, thing, verdict)
+                        access = route_access(world, call, logged_out)
+                        judge(
+                            cells, label, door, viewer, call, answer, hidden, thing, verdict, access
+                        )
 
-    await asyncio.gather(*(one_viewer(v) for v in VIEWERS))
+    await asyncio.gather(*(one_viewer(v) for v in viewers))
     for messages in cells.failures.values():
         messages.sort()
     return cells
@@ -250,6 +277,23 @@ async def _http_doors(world: World, *, writes: bool) -> Cells:
 
 async def test_read_doors(world: World) -> None:
     cells = await _http_doors(world, writes=False)
+    assert not cells.failures, cells.report()
+
+
+async def test_read_doors_with_logged_out_reading_off(world: World) -> None:
+    """An instance that turns logged-out reading off: every door that served the anonymous
+    reader above is 401 to it now (the ActivityPub documents servers fetch excepted), and
+    members read as before."""
+    from storage.settings_store import set_logged_out_reading
+
+    await set_logged_out_reading(False)
+    try:
+        tokenless = tuple(v for v in VIEWERS if v.who is not Who.LOCAL)
+        cells = await _http_doors(
+            world, writes=False, viewers=(*tokenless, BY_NAME["space member"]), logged_out=False
+        )
+    finally:
+        await set_logged_out_reading(True)
     assert not cells.failures, cells.report()
 
 

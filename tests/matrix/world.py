@@ -11,7 +11,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 from actors.accounts import create_member, create_space, join_space
 from baraza.settings import Settings
@@ -83,6 +85,16 @@ class World:
     def headers(self, viewer: str) -> dict[str, str]:
         token = self.tokens.get(viewer)
         return {"Authorization": f"Bearer {token}"} if token else {}
+
+    @cached_property
+    def routes(self) -> Any:
+        """The app's URL map bound to its host: which endpoint a call reaches, to ask the
+        scope table what that route lets a request without a token do."""
+        return self.client.app.url_map.bind(HOST)
+
+    def endpoint(self, method: str, path: str) -> str:
+        endpoint, _ = self.routes.match(urlsplit(path).path, method=method)
+        return str(endpoint)
 
 
 def _pdf(text: str) -> bytes:
