@@ -33,7 +33,7 @@ from clientapi.tokens import bearer_token, find_token
 from federation.errors import FederationError, NotFound
 from outbox import stream_bus
 from outbox.connections import open_watch
-from spaces import coediting
+from spaces import coediting, presence
 from spaces.coediting import Peer, Room, Verdict
 from spaces.yjs_protocol import MalformedMessage
 from storage.models import AccessToken, Actor, LibraryDocument
@@ -160,9 +160,10 @@ async def live(space_id: str, doc_id: str) -> Response | None:
 async def _leave(
     room: Room, space: Actor, peer: Peer, tasks: tuple[asyncio.Task[Any], ...], *, flush: bool
 ) -> None:
-    """Flush what the peer was owed (unless it lost its access), then save a version if it was
-    the last one in the room."""
+    """Tell the others the peer has gone (its cursor with it), flush what the peer was owed
+    (unless it lost its access), then save a version if it was the last one in the room."""
     coediting.leave(room, peer)
+    presence.departed(room, peer)
     sender = tasks[0]
     if flush:
         flushed = asyncio.create_task(peer.outbox.join())

@@ -1,12 +1,23 @@
 """Presence: when an editor's socket ends without a goodbye, the room says it has gone.
 
 Checked against pycrdt's implementation of the Yjs awareness protocol (not ours): what it
-encodes we read, and what we send it applies as the client's departure."""
+encodes we read, and what we send it applies as the client's departure. Through the socket
+on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
 from pycrdt import Awareness, Doc
 
+from actors.accounts import create_member, create_space, join_space
+from clientapi.tokens import issue_token
+from spaces.library import Upload, add_document
 from spaces.yjs_protocol import (
     MESSAGE_AWARENESS,
     awareness_message,
@@ -15,6 +26,7 @@ from spaces.yjs_protocol import (
     save_message,
     sync_message,
 )
+from tests.conftest import make_settings
 
 
 def _announce(state: dict) -> tuple[Awareness, bytes]:
@@ -48,3 +60,54 @@ def test_other_frames_and_garbage_announce_nobody() -> None:
     assert awareness_removal(sync_message(2, b"\x00\x00")) is None
     assert awareness_removal(awareness_message(b"\x01\x05")) is None  # truncated entry
     assert awareness_removal(b"\xff") is None
+
+
+@pytest.fixture
+async def live(any_db: str, tmp_path: Path) -> AsyncIterator[tuple[Any, str, str, str]]:
+    """A private space's text document, two members' tokens and the test client."""
+    from baraza.app import create_app
+
+    settings = make_settings(any_db, tmp_path)
+    application = create_app(settings, manage_database=False)
+    async with application.test_app():
+        amina = await create_member(settings, "amina")
+        carla = await create_member(settings, "carla")
+        space = await create_space(settings, "casefile", private=True, owner=amina)
+        await join_space(space, carla)
+        document, _ = await add_document(
+            settings, amina, space, Upload(data=b"Draft:", filename="brief.txt")
+        )
+        path = f"/api/v1/spaces/{space.id}/documents/{document.id}/live"
+        amina_token, _ = await issue_token(amina, "read write")
+        carla_token, _ = await issue_token(carla, "read write")
+        yield application.test_client(), path, amina_token, carla_token
+
+
+async def _awareness_frames(ws: Any, limit: float) -> list[bytes]:
+    frames: list[bytes] = []
+    deadline = time.monotonic() + limit
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            frame = await asyncio.wait_for(ws.receive(), left)
+        except TimeoutError:
+            break
+        if parse_message(frame).kind == MESSAGE_AWARENESS:
+            frames.append(frame)
+    return frames
+
+
+async def test_a_socket_that_ends_without_a_goodbye_is_announced_gone(live) -> None:
+    client, path, amina_token, carla_token = live
+    amina = Awareness(Doc())
+    async with client.websocket(path, query_string={"access_token": amina_token}) as a:
+        await _awareness_frames(a, 0.2)
+        carla, hello = _announce({"user": {"name": "Carla"}})
+        async with client.websocket(path, query_string={"access_token": carla_token}) as c:
+            await c.send(hello)
+            for frame in await _awareness_frames(a, 0.5):
+                amina.apply_awareness_update(parse_message(frame).payload, "server")
+            assert carla.client_id in amina.states  # relayed as sent
+        # Carla's socket ended without her awareness saying so: the room says it for her.
+        for frame in await _awareness_frames(a, 1.0):
+            amina.apply_awareness_update(parse_message(frame).payload, "server")
+        assert carla.client_id not in amina.states
