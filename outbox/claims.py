@@ -17,11 +17,16 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from storage.models import Delivery
+from storage.models import Delivery, PushDelivery
+
+# The queues claimed this way: federation deliveries, and Web Push deliveries beside them
+# (same columns for the claim: state, next_try_at, claimed_until).
+Queue = type[Delivery] | type[PushDelivery]
 
 LEASE_ENV = "BARAZA_DELIVERY_LEASE_SECONDS"
 DEFAULT_LEASE_SECONDS = 120.0
@@ -71,22 +76,27 @@ def _is_postgres() -> bool:
     return connections.get("default").capabilities.dialect == "postgres"
 
 
-async def claim(limit: int, *, now: datetime | None = None) -> list[Delivery]:
-    """Take up to `limit` due deliveries for this worker, oldest first."""
+async def claim(
+    limit: int, *, now: datetime | None = None, queue: Queue = Delivery
+) -> list[Any]:
+    """Take up to `limit` due rows of `queue` for this worker, oldest first."""
     if limit <= 0:
         return []
     now = now or datetime.now(UTC)
     until = now + lease_duration()
+    table = queue._meta.db_table  # one of our own models' table names, never input
     if _is_postgres():
         async with in_transaction("default") as conn:
-            rows = await conn.execute_query_dict(_POSTGRES_CLAIM, [now, until, limit])
+            sql = _POSTGRES_CLAIM.replace("deliveries", table)
+            rows = await conn.execute_query_dict(sql, [now, until, limit])
     else:
         conn = connections.get("default")
-        rows = await conn.execute_query_dict(_SQLITE_CLAIM, [now, until, limit])
+        sql = _SQLITE_CLAIM.replace("deliveries", table)
+        rows = await conn.execute_query_dict(sql, [now, until, limit])
     ids = [row["id"] for row in rows]
     if not ids:
         return []
-    return list(await Delivery.filter(id__in=ids).order_by("next_try_at", "id"))
+    return list(await queue.filter(id__in=ids).order_by("next_try_at", "id"))
 
 
 def lease_running_out(delivery: Delivery, *, now: datetime | None = None) -> bool:

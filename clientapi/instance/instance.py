@@ -21,6 +21,7 @@ from clientapi.accounts.account_entity import account
 from clientapi.auth import require, require_member
 from clientapi.params import body_params
 from federation.errors import Unprocessable
+from outbox.push_keys import vapid_public_key
 from storage.ids import MAX_BIGINT, parse_int
 from storage.models import Actor, Marker, Post
 from webfinger.compatibility import MASTODON_API_VERSION
@@ -132,7 +133,7 @@ async def instance_v2() -> Response:
     config = settings()
     configuration = _configuration()
     configuration["urls"] = {"streaming": _streaming_url(), "status": None}
-    configuration["vapid"] = {"public_key": ""}
+    configuration["vapid"] = {"public_key": await vapid_public_key()}
     configuration["timelines_access"] = await _timelines_access()
     return json_response(
         {

@@ -30,7 +30,8 @@ from clientapi.oauth import oauth_logic as logic
 from clientapi.params import body_params, text
 from clientapi.tokens import issue_token, token_hash
 from federation.errors import FederationError, Unauthorized, Unprocessable
-from outbox import surface
+from outbox import push, surface
+from outbox.push_keys import vapid_public_key
 from storage.ids import fits_column
 from storage.models import AccessToken, Actor, AuthorizationCode, OAuthApp
 
@@ -63,7 +64,9 @@ def _secret_matches(stored_hash: str, given: str | None) -> bool:
     return given is not None and hmac.compare_digest(stored_hash, _hash(given))
 
 
-def application_entity(app: OAuthApp, *, client_secret: str | None = None) -> dict[str, Any]:
+def application_entity(
+    app: OAuthApp, *, client_secret: str | None = None, vapid_key: str = ""
+) -> dict[str, Any]:
     uris = app.redirect_uris.split("\n")
     entity: dict[str, Any] = {
         "id": str(app.id),
@@ -72,7 +75,7 @@ def application_entity(app: OAuthApp, *, client_secret: str | None = None) -> di
         "scopes": app.scopes.split(),
         "redirect_uri": "\n".join(uris),
         "redirect_uris": uris,
-        "vapid_key": "",
+        "vapid_key": vapid_key,  # the instance's Web Push key (`outbox.push_keys`)
     }
     if client_secret is not None:
         entity["client_id"] = app.client_id
@@ -108,7 +111,9 @@ async def create_app() -> Response:
         redirect_uris="\n".join(uris),
         scopes=" ".join(scopes),
     )
-    return json_response(application_entity(app, client_secret=client_secret))
+    return json_response(
+        application_entity(app, client_secret=client_secret, vapid_key=await vapid_public_key())
+    )
 
 
 @blueprint.get("/api/v1/apps/verify_credentials")
@@ -119,7 +124,7 @@ async def verify_app() -> Response:
     app = await caller.token.app
     if app is None:
         raise Unauthorized("This access token was not issued to an application")
-    return json_response(application_entity(app))
+    return json_response(application_entity(app, vapid_key=await vapid_public_key()))
 
 
 @blueprint.get("/.well-known/oauth-authorization-server")
@@ -439,5 +444,6 @@ async def revoke_endpoint() -> Response:
         row.revoked_at = datetime.now(UTC)
         await row.save(update_fields=["revoked_at"])
         surface.token_revoked(row.id)  # open streams and co-editing sockets close now
+        await push.token_revoked(row.id)  # its Web Push subscription ends with it
     # RFC 7009: an unknown token is answered like a revoked one.
     return json_response({})

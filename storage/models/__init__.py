@@ -42,6 +42,7 @@ from storage.models.notification_policy import (
     PollEnding,
 )
 from storage.models.objects import Announce, Like, Post
+from storage.models.push import PushDelivery, PushSubscription
 from storage.models.queue import Activity, Delivery, Host
 
 __all__ = [
@@ -84,6 +85,8 @@ __all__ = [
     "OAuthApp",
     "PollEnding",
     "Post",
+    "PushDelivery",
+    "PushSubscription",
     "Report",
     "ScheduledStatus",
     "SpaceRole",
