@@ -15,8 +15,10 @@ from baraza.settings import Settings
 
 async def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
     from actors.accounts import ensure_instance_actor
+    from outbox.push_keys import vapid_key
 
     await ensure_instance_actor(settings)
+    await vapid_key()  # Web Push's key pair, made once; apps are shown it from the start
     print(f"initialised {settings.base_url} at {settings.database_url}")
     return 0
 
