@@ -128,6 +128,9 @@ LOGGED_OUT_READABLE = _keys(
     "GET clientapi_timelines.public",
     "GET clientapi_timelines.tag",
     "GET polls.get_poll",
+    # Statuses and accounts by the batch (Mastodon 4.3), through the same read gate.
+    "GET status_choices.statuses_by_id",
+    "GET member_lists.accounts_by_id",
     # Public spaces: the space, its members, timeline, library and Talks.
     "GET spaces_api.show_space",
     "GET spaces_api.members",
