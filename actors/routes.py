@@ -72,6 +72,17 @@ async def instance_actor() -> Response:
     return as2_response(actor_document(settings(), actor))
 
 
+@blueprint.get("/actor/<any(followers, following, outbox):which>")
+async def instance_actor_collection(which: str) -> Response:
+    """The instance actor follows no one, has no followers and publishes nothing, but its
+    document names these collections, so they answer: valid and empty."""
+    url = settings().url(f"/actor/{which}")
+    page = parse_page(request.args.get("page"))
+    if page is None:
+        return as2_response(collection(url, 0))
+    return as2_response(collection_page(url, page, 0, []))
+
+
 @blueprint.get("/<any(users, spaces):prefix>/<name>/<any(followers, following, outbox):which>")
 async def actor_collection(prefix: str, name: str, which: str) -> Response:
     actor = await visible_actor(name, KIND_BY_PREFIX[prefix])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from quart import Blueprint, Response, render_template
+from quart import Blueprint, Response, render_template, request
 
 from baraza.i18n import N_, _
+from baraza.negotiation import prefers_as2
 from outbox.collection import OUTBOX_VISIBILITIES
 from storage.models import Actor, Follow, Post
 
@@ -41,9 +42,12 @@ async def render_error(status: int, message: str) -> Response:
 
 @blueprint.get("/@<name>")
 async def profile_page(name: str) -> Response:
-    from actors.routes import visible_actor
+    from actors.routes import _actor_answer, visible_actor
 
-    return await render_profile(await visible_actor(name, None))
+    actor = await visible_actor(name, None)
+    if prefers_as2(request.headers.get("Accept")):
+        return await _actor_answer(actor)  # the profile URL resolves to the actor, as Mastodon's
+    return await render_profile(actor)
 
 
 @blueprint.get("/")
@@ -65,6 +69,12 @@ async def render_post(post: Post) -> Response:
 async def post_page(name: str, post_id: int) -> Response:
     from outbox.routes import visible_post
 
+    if prefers_as2(request.headers.get("Accept")):
+        # The URL a member pastes is the one peers resolve: answer them in AS2, as the post's
+        # id does (content negotiation; `rel="alternate"` in the HTML names the id too).
+        from outbox.routes import post_document
+
+        return await post_document(name, post_id)
     post = await visible_post(name, post_id)
     if post.deleted_at is not None:
         return await render_error(410, N_("this post was deleted"))

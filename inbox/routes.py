@@ -69,6 +69,13 @@ async def shared_inbox() -> Response:
     return await _counted()
 
 
+@blueprint.post("/actor/inbox")
+async def instance_actor_inbox() -> Response:
+    """The instance actor's inbox takes what the shared inbox takes (peers send it Follows of
+    relays, Deletes of keys, ...), through the same gate."""
+    return await _counted()
+
+
 @blueprint.post("/<any(users, spaces):prefix>/<name>/inbox")
 async def actor_inbox(prefix: str, name: str) -> Response:
     kind = "Person" if prefix == "users" else "Group"

@@ -7,24 +7,36 @@ from typing import Any
 from actors.collections import PAGE_SIZE
 from actors.documents import iso
 from outbox.documents import object_document, wrap_activity
-from storage.models import Actor, Post
+from storage.models import Activity, Actor, Announce, Post
 
 OUTBOX_VISIBILITIES = ("public", "unlisted")
 
 
 def _outbox_query(actor: Actor):
-    if actor.type == "Group":
-        if actor.private:
-            return Post.filter(id=-1)
-        return Post.filter(space=actor, visibility__in=OUTBOX_VISIBILITIES, deleted_at=None)
     return Post.filter(actor=actor, visibility__in=OUTBOX_VISIBILITIES, deleted_at=None, local=True)
 
 
+def _announces_query(space: Actor):
+    """A public space's outbox is the Announces it delivered, under their real ids."""
+    if space.private:
+        return Announce.filter(id=-1)
+    return Announce.filter(
+        actor=space,
+        uri__isnull=False,
+        post__visibility__in=OUTBOX_VISIBILITIES,
+        post__deleted_at=None,
+    )
+
+
 async def outbox_count(actor: Actor) -> int:
+    if actor.type == "Group":
+        return await _announces_query(actor).count()
     return await _outbox_query(actor).count()
 
 
 async def outbox_items(actor: Actor, page: int) -> list[dict[str, Any]]:
+    if actor.type == "Group":
+        return await _space_items(actor, page)
     posts = (
         await _outbox_query(actor)
         .order_by("-id")
@@ -35,19 +47,34 @@ async def outbox_items(actor: Actor, page: int) -> list[dict[str, Any]]:
     items = []
     for post in posts:
         note = object_document(post, post.actor, with_context=False)
-        kind = "Announce" if actor.type == "Group" else "Create"
-        obj: Any = note if kind == "Create" else post.uri
-        items.append(
-            wrap_activity(
-                f"{post.uri}/activity" if kind == "Create" else f"{post.uri}/announce",
-                kind,
-                actor,
-                obj,
-                to=note["to"],
-                cc=note["cc"],
-                published=iso(post.published),
-            )
+        item = wrap_activity(
+            f"{post.uri}/activity",
+            "Create",
+            actor,
+            note,
+            to=note["to"],
+            cc=note["cc"],
+            published=iso(post.published),
         )
-    for item in items:
         item.pop("@context", None)
+        items.append(item)
+    return items
+
+
+async def _space_items(space: Actor, page: int) -> list[dict[str, Any]]:
+    uris = (
+        await _announces_query(space)
+        .order_by("-id")
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .values_list("uri", flat=True)
+    )
+    stored = {
+        row.uri: row.document for row in await Activity.filter(uri__in=uris, local=True)
+    }
+    items = []
+    for uri in uris:
+        doc = stored.get(uri)
+        if isinstance(doc, dict):
+            items.append({k: v for k, v in doc.items() if k != "@context"})
     return items

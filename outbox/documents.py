@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from actors.documents import AS_CONTEXT, EXTENSION_TERMS, iso
-from storage.models import Actor, Post
+from storage.models import Activity, Actor, Post
 
 OBJECT_CONTEXT: list[Any] = [AS_CONTEXT, EXTENSION_TERMS]
 EVENT_FIELDS = ("startTime", "endTime", "location", "joinMode")
@@ -59,6 +59,16 @@ def tombstone_document(post: Post) -> dict[str, Any]:
         "type": "Tombstone",
         "formerType": post.type,
         "deleted": iso(post.deleted_at),
+    }
+
+
+def activity_tombstone(activity: Activity) -> dict[str, Any]:
+    """What an undone activity, or one whose post was deleted, answers at its id (410)."""
+    return {
+        "@context": AS_CONTEXT,
+        "id": activity.uri,
+        "type": "Tombstone",
+        "formerType": activity.type,
     }
 
 

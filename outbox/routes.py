@@ -11,10 +11,16 @@ from baraza.services import settings
 from baraza.viewer import current_member, current_viewer
 from federation.errors import NotFound
 from inbox.fetch_auth import require_signed_get
-from outbox.documents import object_document, tombstone_document, wrap_activity
+from outbox.documents import (
+    activity_tombstone,
+    object_document,
+    tombstone_document,
+    wrap_activity,
+)
 from outbox.reading import local_requester, remote_requester, space_is_private, subject_of
 from outbox.visibility import may_see
-from storage.models import Post
+from storage.ids import MAX_BIGINT
+from storage.models import Activity, Post
 
 blueprint = Blueprint("objects", __name__)
 
@@ -71,3 +77,26 @@ async def post_activity(name: str, post_id: int) -> Response:
             published=note["published"],
         )
     )
+
+
+@blueprint.get("/activities/<int:activity_id>")
+async def activity_document(activity_id: int) -> Response:
+    """Every activity we send dereferences at its id, to whoever may read what it carries."""
+    from actors.urls import activity_url
+    from outbox.activity_access import Answer, activity_facts, decide
+
+    if not 0 < activity_id <= MAX_BIGINT:
+        raise NotFound("no such activity")
+    row = await Activity.get_or_none(id=activity_id, local=True)
+    if row is None or row.uri != activity_url(settings(), activity_id):
+        raise NotFound("no such activity")
+    if settings().authorized_fetch:
+        await require_signed_get()
+    member = await current_member()
+    signer = None if member else (await current_viewer()).signer
+    answer = decide(await activity_facts(row, member, signer))
+    if answer is Answer.HIDDEN:
+        raise NotFound("no such activity")
+    if answer is Answer.GONE:
+        return as2_response(activity_tombstone(row), 410)
+    return as2_response(row.document)
