@@ -5,8 +5,10 @@ the single-worker `baraza serve` (the default). The socket door (`clientapi.spac
 frames, hands them to `handle`, and sends what lands in a peer's `outbox`, asking
 `peer_verdict` before every frame it sends.
 
-Durability: an update is applied, and the merged state written to `live_state`, before it is
-relayed to anyone, so every edit another peer has seen survives a crash. Storing the merged
+Durability: every non-empty update (a delete-only one too) is applied, and the merged state
+written to `live_state`, before it is relayed to anyone or any later sync step 1 of its
+sender is answered, so every edit another peer has seen, or its sender has had acknowledged,
+survives a crash. Storing the merged
 state (not a growing log of updates) is the compaction. Closing the last session, an explicit
 save (message type 100) or `POST .../save` writes a library version through
 `spaces.library.add_document`, with the members who sent updates as its co-authors.
@@ -123,6 +125,7 @@ class Room:
     peers: set[Peer] = field(default_factory=set)
     coauthors: dict[int, Actor] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    stored: bytes = b""  # the encoded state last written to `live_state`
 
 
 async def peer_verdict(room: Room, peer: Peer) -> Verdict:
@@ -149,7 +152,12 @@ async def room_for(settings: Settings, document: LibraryDocument) -> Room:
         ydoc = await seed(settings, document)
         room = _rooms.setdefault(
             document.id,
-            Room(document_id=document.id, space_id=document.space_id, doc=ydoc),  # type: ignore[attr-defined]
+            Room(
+                document_id=document.id,
+                space_id=document.space_id,  # type: ignore[attr-defined]
+                doc=ydoc,
+                stored=ydoc.get_update(),
+            ),
         )
     return room
 
@@ -169,9 +177,12 @@ async def seed(settings: Settings, document: LibraryDocument) -> Doc:
     return ydoc
 
 
-async def persist(document_id: int, ydoc: Doc) -> None:
-    state = base64.b64encode(ydoc.get_update()).decode("ascii")
+async def persist(document_id: int, ydoc: Doc) -> bytes:
+    """Writes the merged state; returns it as written."""
+    encoded = ydoc.get_update()
+    state = base64.b64encode(encoded).decode("ascii")
     await LibraryDocument.filter(id=document_id).update(live_state=state)
+    return encoded
 
 
 def join(room: Room, peer: Peer) -> None:
@@ -239,19 +250,30 @@ def _broadcast(room: Room, sender: Peer, frame: bytes) -> None:
             peer.outbox.put_nowait(frame)
 
 
+# A Yjs (v1) update with no structs and an empty delete set: the only update that changes
+# nothing whatever document it meets.
+EMPTY_UPDATE = b"\x00\x00"
+
+
 async def _apply_update(room: Room, peer: Peer, update: bytes) -> None:
-    """Validated on a scratch document first, so a bad update never touches the room's."""
+    """Validated on a scratch document first, so a bad update never touches the room's.
+
+    Every non-empty update is persisted, then relayed, whatever it does to the state vector:
+    an update that only deletes adds no struct and leaves the state vector as it was, yet it
+    is an edit (comparing state vectors once dropped it, and the deleted text came back after
+    a crash). A peer's frames are handled in order, so the answer to its next sync step 1 is
+    sent only after this update is stored: that answer is the acknowledgement."""
+    if update == EMPTY_UPDATE:
+        return
     try:
         Doc().apply_update(update)
     except ValueError as exc:
         raise MalformedMessage(f"invalid Yjs update: {exc}") from exc
     async with room.lock:
-        before = room.doc.get_state()
         room.doc.apply_update(update)
-        if room.doc.get_state() == before:
-            return
-        await persist(room.document_id, room.doc)
-        room.coauthors[peer.member.id] = peer.member
+        if room.doc.get_update() != room.stored:  # what was new in it: its sender edited
+            room.stored = await persist(room.document_id, room.doc)
+            room.coauthors[peer.member.id] = peer.member
     _broadcast(room, peer, sync_message(SYNC_UPDATE, update))
 
 
