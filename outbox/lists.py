@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from baraza.ids import new_id
 from federation.errors import NotFound, Unprocessable
 from outbox.commit import action
-from storage.models import Actor, Follow, ListAccount, MemberList
+from storage.ids import parse_id
+from storage.models import Actor, Follow, ListAccount, MemberList, Post
 
 REPLIES_POLICIES = ("followed", "list", "none")
 MAX_TITLE = 255
@@ -155,3 +156,41 @@ async def remove_accounts(row: MemberList, account_ids: Iterable[int]) -> None:
 async def unfollowed(follower: Actor, target: Actor) -> None:
     """The follow ended: the target leaves the follower's lists (Mastodon does the same)."""
     await ListAccount.filter(member_list__owner=follower, account=target).delete()
+
+
+async def lists_showing(post: Post, owner: Actor) -> frozenset[int]:
+    """The owner's lists whose timeline shows `post` (its author is a member, and the list's
+    replies policy admits it): where the `list` stream sends it."""
+    author_id = post.actor_id  # type: ignore[attr-defined]
+    rows = await MemberList.filter(owner=owner, entries__account_id=author_id)
+    if not rows:
+        return frozenset()
+    parent = (
+        await Post.filter(uri=post.in_reply_to_uri).first().values_list("actor_id", flat=True)
+        if post.in_reply_to_uri
+        else None
+    )
+    followed = frozenset(
+        await Follow.filter(follower=owner, accepted=True).values_list("target_id", flat=True)
+    )
+    shown = set()
+    for row in rows:
+        members = frozenset(
+            await ListAccount.filter(member_list=row).values_list("account_id", flat=True)
+        )
+        if list_shows(
+            row.replies_policy,
+            author_id=author_id,
+            reply_to_account_id=parent,  # type: ignore[arg-type]
+            is_reply=post.in_reply_to_uri is not None,
+            owner_id=owner.id,
+            members=members,
+            followed=followed,
+        ):
+            shown.add(row.id)
+    return frozenset(shown)
+
+
+async def owns_list(owner: Actor, list_id: str) -> bool:
+    number = parse_id(list_id, MemberList)
+    return number is not None and await MemberList.exists(id=number, owner=owner)

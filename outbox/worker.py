@@ -19,6 +19,7 @@ from baraza.settings import Settings
 from federation.client import ClientSettings, HttpClient
 from outbox import claims
 from outbox.deliver import PayloadCache, deliver_one
+from outbox.poll_endings import run_poll_endings
 from outbox.publish import register_wakeup, unregister_wakeup
 from outbox.push_worker import PushWorker
 from outbox.scheduled import run_schedule
@@ -71,6 +72,7 @@ class DeliveryWorker:
         self._payloads = PayloadCache(settings)
         self._schedule_stop = asyncio.Event()
         self._schedule_task: asyncio.Task[None] | None = None
+        self._polls_task: asyncio.Task[None] | None = None
 
     @property
     def in_flight(self) -> int:
@@ -90,6 +92,10 @@ class DeliveryWorker:
         self._schedule_stop.clear()
         self._schedule_task = asyncio.create_task(
             run_schedule(self.settings, self._schedule_stop), name="scheduled-posts"
+        )
+        # Ended polls are announced by the same process (`outbox.poll_endings`).
+        self._polls_task = asyncio.create_task(
+            run_poll_endings(self._schedule_stop), name="poll-endings"
         )
         log.info(
             "delivery worker started (concurrency %d, %d per host)", self.concurrency, self.per_host
@@ -112,6 +118,9 @@ class DeliveryWorker:
         if self._schedule_task is not None:
             await self._schedule_task
             self._schedule_task = None
+        if self._polls_task is not None:
+            await self._polls_task
+            self._polls_task = None
         pending = dict(self._sends)
         if pending:
             _, unfinished = await asyncio.wait(pending.values(), timeout=grace)

@@ -11,12 +11,14 @@ from baraza.responses import json_response
 from clientapi.accounts.account_entity import account
 from clientapi.auth import require_member
 from clientapi.pagination import bounded, paged, parse_page, select
-from clientapi.params import row_id
+from clientapi.params import flag, row_id
 from clientapi.statuses.status_entity import statuses
 from federation.errors import NotFound, Unprocessable
+from outbox.filtering import hidden_posts
+from outbox.notification_groups import group_key
 from outbox.surface import TYPES
 from outbox.viewing import visible_posts
-from storage.models import Actor, Notification
+from storage.models import Actor, Notification, Post
 
 blueprint = Blueprint("clientapi_notifications", __name__)
 
@@ -29,10 +31,20 @@ def _types(name: str) -> list[str]:
     return values
 
 
-async def entities(rows: list[Notification], member: Actor) -> list[dict[str, Any]]:
-    """Notifications whose post the member may no longer see are left out, not emptied."""
+async def shown_posts(rows: list[Notification], member: Actor) -> dict[int, Post]:
+    """The posts of these notifications the member may see and no `hide` filter of the
+    notifications context drops; a notification about any other post is left out."""
     posts = [r.post for r in rows if r.post is not None]
     visible = {p.id: p for p in await visible_posts(posts, member)}
+    for hidden in await hidden_posts(list(visible.values()), member, "notifications"):
+        visible.pop(hidden, None)
+    return visible
+
+
+async def entities(rows: list[Notification], member: Actor) -> list[dict[str, Any]]:
+    """Notifications whose post the member may no longer see, or that a `hide` filter of the
+    notifications context drops, are left out, not emptied."""
+    visible = await shown_posts(rows, member)
     rendered = {int(s["id"]): s for s in await statuses(list(visible.values()), member)}
     out = []
     for row in rows:
@@ -42,6 +54,7 @@ async def entities(rows: list[Notification], member: Actor) -> list[dict[str, An
             {
                 "id": str(row.id),
                 "type": row.type,
+                "group_key": group_key(row),
                 "created_at": iso(row.created_at),
                 "account": await account(row.account, with_counts=False),
                 "status": rendered.get(row.post_id) if row.post_id else None,
@@ -55,6 +68,11 @@ async def list_notifications() -> Response:
     member = await require_member("read:notifications")
     page = parse_page(request.args, maximum=80)
     query = Notification.filter(recipient=member, dismissed=False)
+    if not flag(request.args, "include_filtered"):
+        query = query.filter(filtered=False)
+    account_id = request.args.get("account_id")
+    if account_id:
+        query = query.filter(account_id=row_id(account_id, Actor) or 0)
     wanted, excluded = _types("types"), _types("exclude_types")
     if wanted:
         query = query.filter(type__in=wanted)

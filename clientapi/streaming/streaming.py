@@ -31,6 +31,8 @@ from clientapi.statuses.status_entity import status
 from clientapi.tokens import bearer_token, find_token
 from outbox import stream_bus
 from outbox.connections import open_watch, still_receiving
+from outbox.filtering import hidden_posts
+from outbox.lists import exclusive_members, home_hides, lists_showing, owns_list
 from outbox.viewing import may_have_viewed, may_view
 from storage.models import Actor, Follow, Notification, Post
 
@@ -49,6 +51,7 @@ STREAMS = (
     "hashtag",
     "hashtag:local",
     "direct",
+    "list",
 )
 
 
@@ -58,13 +61,19 @@ class Subscription:
     tag: str = ""
 
     def label(self) -> list[str]:
-        return [self.stream, self.tag] if self.stream.startswith("hashtag") else [self.stream]
+        if self.stream.startswith("hashtag") or self.stream == "list":
+            return [self.stream, self.tag]
+        return [self.stream]
 
 
-def parse_subscription(stream: str, tag: str = "") -> Subscription | None:
-    """Pure: the stream a client asked for, or None if it is not one we serve."""
+def parse_subscription(stream: str, tag: str = "", list_id: str = "") -> Subscription | None:
+    """Pure: the stream a client asked for, or None if it is not one we serve. A `list`
+    stream keeps its list's id in `tag` (whose list it is, the connection checks)."""
     if stream not in STREAMS:
         return None
+    if stream == "list":
+        list_id = list_id.strip()
+        return Subscription(stream, list_id) if list_id.isascii() and list_id.isdigit() else None
     if stream.startswith("hashtag"):
         tag = tag.strip().lstrip("#").lower()
         return Subscription(stream, tag) if tag else None
@@ -80,6 +89,7 @@ class PostFacts:
     tags: frozenset[str]  # lower-case hashtag names
     in_home: bool  # authored by the viewer, or by an account or space the viewer follows
     addressed: bool = False  # written by the viewer or addressed to them (to, cc, mentions)
+    lists: frozenset[str] = frozenset()  # ids of the viewer's lists whose timeline shows it
 
 
 def matching_streams(subs: frozenset[Subscription], facts: PostFacts) -> list[list[str]]:
@@ -98,6 +108,8 @@ def matching_streams(subs: frozenset[Subscription], facts: PostFacts) -> list[li
         elif sub.stream == "hashtag:local" and public and facts.local and sub.tag in facts.tags:
             out.append(sub.label())
         elif sub.stream == "direct" and facts.visibility == "direct" and facts.addressed:
+            out.append(sub.label())
+        elif sub.stream == "list" and sub.tag in facts.lists:
             out.append(sub.label())
     return out
 
@@ -120,7 +132,10 @@ async def _facts(post: Post, viewer: Actor) -> PostFacts:
     )
     mentioned = {t.get("href") for t in post.tags if isinstance(t, dict)}
     addressed = post.actor_id == viewer.id or viewer.uri in {*post.to, *post.cc, *mentioned}  # type: ignore[attr-defined]
-    return PostFacts(post.local, post.visibility, tags, in_home, addressed)
+    if in_home and home_hides(post.actor_id, viewer.id, await exclusive_members(viewer)):  # type: ignore[attr-defined]
+        in_home = False  # read in the viewer's exclusive list, not at home
+    shown_in = frozenset(str(i) for i in await lists_showing(post, viewer))
+    return PostFacts(post.local, post.visibility, tags, in_home, addressed, shown_in)
 
 
 async def render(
@@ -147,7 +162,7 @@ async def render(
         return [event(label, "delete", str(post.id)) for label in labels]
     if post.deleted_at is not None or not await may_view(post, viewer):
         return []
-    labels = matching_streams(subs, await _facts(post, viewer))
+    labels = await _unfiltered(matching_streams(subs, await _facts(post, viewer)), post, viewer)
     if not labels:
         return []
     entity = await status(post, viewer)
@@ -187,6 +202,29 @@ async def conversation(post: Post, viewer: Actor, last_status: dict[str, Any]) -
     }
 
 
+# The filter context of each stream: what a `hide` filter of that context drops, the stream
+# does not carry (the status entity carries `filtered` for `warn`).
+STREAM_CONTEXTS = {
+    "user": "home",
+    "list": "home",
+    "public": "public",
+    "public:local": "public",
+    "hashtag": "public",
+    "hashtag:local": "public",
+}
+
+
+async def _unfiltered(labels: list[list[str]], post: Post, viewer: Actor) -> list[list[str]]:
+    contexts = {STREAM_CONTEXTS[label[0]] for label in labels if label[0] in STREAM_CONTEXTS}
+    hidden_in = {c for c in contexts if await hidden_posts([post], viewer, c)}
+    return [label for label in labels if STREAM_CONTEXTS.get(label[0]) not in hidden_in]
+
+
+async def may_subscribe(sub: Subscription, viewer: Actor) -> bool:
+    """A list stream is its owner's alone; any other list id is an unknown stream."""
+    return sub.stream != "list" or await owns_list(viewer, sub.tag)
+
+
 def unknown_stream(asked: str) -> str:
     """Mastodon's answer to a subscription it does not serve (or a hashtag one without a tag)."""
     return orjson.dumps({"error": f"Unknown stream type: {asked}"[:200], "status": 400}).decode()
@@ -220,7 +258,9 @@ async def stream() -> Response | None:
         return Response(body, status=401, content_type="application/json")
     subs: set[Subscription] = set()
     asked = websocket.args.get("stream", "")
-    first = parse_subscription(asked, websocket.args.get("tag", ""))
+    first = parse_subscription(asked, websocket.args.get("tag", ""), websocket.args.get("list", ""))
+    if first is not None and not await may_subscribe(first, viewer):
+        first = None
     if first is not None:
         subs.add(first)
     await websocket.accept(subprotocol=protocol if protocol == token else None)
@@ -230,7 +270,7 @@ async def stream() -> Response | None:
     # is caught by the check before the first frame.
     queue = stream_bus.subscribe()
     watch = open_watch(row.id, viewer.id)
-    reader = asyncio.create_task(_read_commands(subs))
+    reader = asyncio.create_task(_read_commands(subs, viewer))
     woken = asyncio.create_task(watch.changed.wait())
     getter = asyncio.create_task(queue.get())
     try:
@@ -265,7 +305,7 @@ async def stream() -> Response | None:
     return None
 
 
-async def _read_commands(subs: set[Subscription]) -> None:
+async def _read_commands(subs: set[Subscription], viewer: Actor) -> None:
     """`{"type": "subscribe"|"unsubscribe", "stream": ..., "tag": ...}`; junk is ignored."""
     while True:
         raw = await websocket.receive()
@@ -276,7 +316,11 @@ async def _read_commands(subs: set[Subscription]) -> None:
         if not isinstance(message, dict):
             continue
         asked = str(message.get("stream") or "")
-        sub = parse_subscription(asked, str(message.get("tag") or ""))
+        sub = parse_subscription(
+            asked, str(message.get("tag") or ""), str(message.get("list") or "")
+        )
+        if sub is not None and not await may_subscribe(sub, viewer):
+            sub = None
         if sub is None:
             # That subscription fails; the connection and its other streams go on.
             await websocket.send(unknown_stream(asked))

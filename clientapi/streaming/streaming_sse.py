@@ -18,7 +18,12 @@ import orjson
 from quart import Blueprint, Response, request, stream_with_context
 
 from clientapi.auth import require
-from clientapi.streaming.streaming import Subscription, parse_subscription, render
+from clientapi.streaming.streaming import (
+    Subscription,
+    may_subscribe,
+    parse_subscription,
+    render,
+)
 from federation.errors import Unprocessable
 from outbox import stream_bus
 from outbox.connections import open_watch, still_receiving
@@ -35,6 +40,7 @@ PATHS = {
     "hashtag": "hashtag",
     "hashtag/local": "hashtag:local",
     "direct": "direct",
+    "list": "list",
 }
 
 
@@ -87,9 +93,13 @@ async def sse(which: str) -> Response:
         raise Unprocessable("Unknown stream type")
     caller = await require("read:statuses")
     assert caller.account is not None
-    subscription = parse_subscription(stream, request.args.get("tag", ""))
+    subscription = parse_subscription(
+        stream, request.args.get("tag", ""), request.args.get("list", "")
+    )
+    if subscription is not None and not await may_subscribe(subscription, caller.account):
+        subscription = None
     if subscription is None:
-        raise Unprocessable("a hashtag stream needs a tag")
+        raise Unprocessable("a hashtag stream needs a tag, a list stream one of your lists")
     # stream_with_context keeps the app context for the generator.
     events = stream_with_context(_events)(caller.token, caller.account, subscription)
     response = Response(events, content_type="text/event-stream")
