@@ -131,7 +131,7 @@ async def test_without_a_token_the_page_says_so(make_instance) -> None:
 SEED = "Draft:\n\nSecond line\n\nEnd."
 # Amina (English, desktop): adds a line, deletes its last word, bolds "gamma", makes the first
 # line a heading. Karima (Arabic, phone), at the same time: types on the third line, deletes
-# three letters, makes it a list item. The edits touch different lines, so the merge is known.
+# two letters, makes it a list item. The edits touch different lines, so the merge is known.
 MERGED = "## Draft:\n\n- Second line مرحبا ب\n\nEnd.\nAlpha beta **gamma**"
 
 
@@ -177,13 +177,16 @@ async def test_two_members_edit_at_once_and_see_each_other(make_instance) -> Non
             str(SCREENSHOTS),
         )
         # Both browsers show the same text, and it holds every edit each of them made.
-        assert shown["a"]["text"] == shown["b"]["text"] == MERGED
+        assert shown["a"]["text"] == shown["b"]["text"] == MERGED, shown
         # Each lists both members, itself included, by display name.
         for side in ("a", "b"):
             assert sorted(shown[side]["people"]) == sorted(names.values())
             assert shown[side]["errors"] == []  # nothing blocked by the page's policy either
         assert shown["a"]["lang"] == ["en", "ltr"] and shown["b"]["lang"] == ["ar", "rtl"]
         assert shown["selectionShown"] >= 1  # Karima's selection is drawn in Amina's editor
+        # Karima closing her page takes her off Amina's list at once, not after 30 s.
+        assert shown["a"]["peopleAfter"] == [names["amina"]]
+        assert shown["goneAfterMs"] < 5000
         # The server holds what the browsers show: a client we did not write agrees.
         await _until(lambda: watcher.content() == MERGED, "the server has the merged text")
         await watcher.close()

@@ -131,12 +131,12 @@ function start (root) {
   text.observe(showPreview)
 
   const undoManager = new Y.UndoManager(text)
-  let view = null
-  const bindings = () => {
-    const c = commands(root, view)
-    return [{ key: 'Mod-b', run: c.bold }, { key: 'Mod-i', run: c.italic }, { key: 'Mod-k', run: c.link }]
-  }
-  view = new EditorView({
+  const shortcuts = [
+    { key: 'Mod-b', run: (v) => commands(root, v).bold() },
+    { key: 'Mod-i', run: (v) => commands(root, v).italic() },
+    { key: 'Mod-k', run: (v) => commands(root, v).link() }
+  ]
+  const view = new EditorView({
     parent: root.querySelector('.editor'),
     state: EditorState.create({
       doc: text.toString(),
@@ -152,7 +152,7 @@ function start (root) {
         }),
         markdownLanguage,
         syntaxHighlighting(defaultHighlightStyle),
-        keymap.of([...bindings(), ...yUndoManagerKeymap, ...defaultKeymap]),
+        keymap.of([...shortcuts, ...yUndoManagerKeymap, ...defaultKeymap]),
         yCollab(text, null, { undoManager }),
         remoteSelections(text, awareness, someone)
       ]

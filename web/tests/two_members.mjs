@@ -57,7 +57,7 @@ try {
     await page.keyboard.press('ArrowDown') // "Second line"
     await page.keyboard.press('End')
     await page.keyboard.type(' مرحبا بكم', typing)
-    for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace') // "بكم" -> "ب"
+    for (let i = 0; i < 2; i++) await page.keyboard.press('Backspace') // "بكم" -> "ب"
     await page.click('[data-command="bullets"]')
     await page.keyboard.press('Shift+Home') // a selection the other member sees
   }
@@ -100,12 +100,21 @@ try {
   await shoot(b.page, 'editor-ar-1280')
 
   const lang = (page) => page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])
-  console.log(JSON.stringify({
+  const result = {
     a: { text: textA, people: await others(a.page), lang: await lang(a.page), errors: a.errors },
     b: { text: textB, people: await others(b.page), lang: await lang(b.page), errors: b.errors },
     selectionShown,
     shots
-  }))
+  }
+  // Karima leaves: Amina's page stops listing her and drops her cursor well before the
+  // awareness protocol's 30-second timeout would.
+  const left = Date.now()
+  await b.page.context().close()
+  await a.page.waitForFunction((n) => ![...document.querySelectorAll('.person-name, .cm-peer-name')]
+    .some((e) => e.textContent === n), nameB, { timeout: 10000 })
+  result.goneAfterMs = Date.now() - left
+  result.a.peopleAfter = await others(a.page)
+  console.log(JSON.stringify(result))
 } finally {
   await browser.close()
 }
