@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export BARAZA_DOMAIN ?= localhost:8000
 export BARAZA_SCHEME ?= http
 
-.PHONY: run test install lint bench migrations clean browsers web interop
+.PHONY: run test install lint bench migrations clean browsers web interop clientlibs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,9 +45,15 @@ interop:
 	@if command -v npm >/dev/null 2>&1; then cd tests/interop/fedify && npm ci --no-audit --no-fund; \
 	else echo "npm not found: the Fedify interop tests will be skipped"; fi
 
+# The client libraries apps are built on (tests/clientlibs: masto.js for Elk and Phanpy,
+# megalodon for Whalebird), from their lock file. Skipped without npm.
+clientlibs:
+	@if command -v npm >/dev/null 2>&1; then cd tests/clientlibs/js && npm ci --no-audit --no-fund; \
+	else echo "npm not found: the client-library tests will be skipped"; fi
+
 # Two workers, one test file each at a time: most of the suite waits on real servers and
 # sockets, so two cores run it in about half the time.
-test: install lint browsers web interop
+test: install lint browsers web interop clientlibs
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: install
