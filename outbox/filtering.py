@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from outbox.content_filters import Filterable, Keyword, Outcome, Rule, decide, status_text
 from storage.models import Actor, ContentFilter, FilterKeyword, FilterStatus, MediaAttachment, Post
+
+T = TypeVar("T")
 
 
 async def load_rules(owner: Actor | None) -> list[Rule]:
@@ -93,3 +96,16 @@ async def outcomes(
 async def hidden_posts(posts: Iterable[Post], viewer: Actor | None, context: str) -> set[int]:
     """The ids of the posts a `hide` filter of the viewer drops in `context`."""
     return {i for i, o in (await outcomes(posts, viewer, context)).items() if o.hidden}
+
+
+async def drop_hidden(items: list[T], viewer: Actor | None, context: str) -> list[T]:
+    """`items` (posts, or boosts carrying their `post`) less those a `hide` filter of the
+    viewer drops in `context`: the one place a door applies hide to what it lists."""
+    if viewer is None or not items:
+        return items
+
+    def post_of(item: Any) -> Post:
+        return item if isinstance(item, Post) else item.post
+
+    hidden = await hidden_posts([post_of(i) for i in items], viewer, context)
+    return [i for i in items if post_of(i).id not in hidden] if hidden else items

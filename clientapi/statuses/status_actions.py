@@ -17,6 +17,7 @@ from clientapi.params import MAX_INT, row_id
 from clientapi.statuses.status_entity import status, statuses
 from federation.errors import NotFound
 from outbox import interactions
+from outbox.filtering import drop_hidden
 from outbox.viewing import visible_post, visible_posts
 from storage.models import Actor, Announce, Bookmark, Like, Post
 
@@ -140,6 +141,7 @@ async def account_statuses(account_id: str) -> Response:
         from clientapi.statuses.boost_ids import boosts_in_page
 
         items.extend(await boosts_in_page(Announce.filter(actor=author), page, who))
+    items = await drop_hidden(items, who, "account")  # the viewer's `hide` filters
     chosen = select(items, page, key=_item_key)
     return paged(await statuses(chosen, who), [_item_key(i) for i in chosen])
 

@@ -19,6 +19,7 @@ from clientapi.statuses.posting import (
 )
 from clientapi.statuses.status_entity import status, statuses
 from outbox import actions
+from outbox.filtering import drop_hidden
 from outbox.viewing import may_view, visible_post, visible_posts
 from storage.models import Actor, IdempotentRequest, Post
 
@@ -149,8 +150,12 @@ async def get_context(status_id: str) -> Response:
     post = await visible_post(status_id, who)
     return json_response(
         {
-            "ancestors": await statuses(await _ancestors(post, who), who),
-            "descendants": await statuses(await _descendants(post, who), who),
+            "ancestors": await statuses(
+                await drop_hidden(await _ancestors(post, who), who, "thread"), who
+            ),
+            "descendants": await statuses(
+                await drop_hidden(await _descendants(post, who), who, "thread"), who
+            ),
         }
     )
 

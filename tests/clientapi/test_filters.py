@@ -190,3 +190,33 @@ async def test_hide_drops_and_warn_marks_in_their_contexts(client, settings) -> 
     assert str(budget.id) not in await _ids(client, "/api/v1/timelines/public", auth)
     await client.delete(f"/api/v2/filters/{made['id']}", headers=auth)
     assert str(budget.id) in await _ids(client, "/api/v1/timelines/public", auth)
+
+
+async def test_hide_in_the_account_and_thread_contexts(client, settings) -> None:
+    _amina, auth = await member_with_token(settings, "amina")
+    bruno, _ = await member_with_token(settings, "bruno")
+    root = await create_post(settings, bruno, "<p>The ruling</p>")
+    spoiler = await create_post(settings, bruno, "<p>spoiler ahead</p>", in_reply_to=root)
+    kept = await create_post(settings, bruno, "<p>appeal next</p>", in_reply_to=root)
+    await client.post(
+        "/api/v2/filters",
+        headers=auth,
+        json={
+            "title": "Spoilers",
+            "context": ["thread", "account"],
+            "filter_action": "hide",
+            "keywords_attributes": [{"keyword": "spoiler"}],
+        },
+    )
+    context = await (
+        await client.get(f"/api/v1/statuses/{root.id}/context", headers=auth)
+    ).get_json()
+    assert [s["id"] for s in context["descendants"]] == [str(kept.id)]
+    profile = await _ids(client, f"/api/v1/accounts/{bruno.id}/statuses", auth)
+    assert str(spoiler.id) not in profile and str(kept.id) in profile
+    # Read by someone without the filter, nothing is missing.
+    _, other = await member_with_token(settings, "carla")
+    context = await (
+        await client.get(f"/api/v1/statuses/{root.id}/context", headers=other)
+    ).get_json()
+    assert len(context["descendants"]) == 2
