@@ -61,8 +61,10 @@ async def create_post(
     """A local member's post — a reply, a poll, a Talk, a post in a space — from any door.
 
     In one transaction: may the member post there, the post, its uploaded media (`media_ids`,
-    the member's and still unattached), its `Create` with one delivery per inbox, and a public
-    space's relay. A crash loses all of it or none. After the commit: the post is streamed and
+    the member's and still unattached), its `Create` with one delivery per inbox, and the
+    space's relay (an `Announce` a public space delivers, a private one keeps here). Without
+    `space`, the space is the one `spaces.destination` chooses (a reply's, or one mentioned).
+    A crash loses all of it or none. After the commit: the post is streamed and
     the local members it mentions are notified. `source` is the text the member typed, kept
     as the first version (the API's `/source` and edit history read it). `idempotency_key`
     (the API's `Idempotency-Key`) is stored with the post, so a client retrying after a crash
@@ -78,9 +80,12 @@ async def create_post(
     post_id = new_id()
     uri = post_url(settings, member.username, post_id)
     async with action() as after:
-        if in_reply_to is not None and in_reply_to.space_id is not None and space is None:
-            # A reply stays where its parent lives: a reply in a private space is never public.
-            space = await Actor.get_or_none(id=in_reply_to.space_id, private=True)
+        if space is None:
+            # From any app: a reply stays in its parent's space, a mention of a space the
+            # author may post in posts into it, never more visible than the space allows.
+            from spaces.destination import destination_for
+
+            space, visibility = await destination_for(member, visibility, mentions, in_reply_to)
         if space is not None and space.private and space.local:
             if not await Follow.exists(follower=member, target=space, accepted=True):
                 raise Unprocessable("only members of a private space may post in it")
@@ -139,7 +144,7 @@ async def create_post(
             published=iso(post.published),
         )
         await publish(settings, member, doc, await recipients_for(post, member, mentions))
-        if space is not None and not space.private and space.local:
+        if space is not None and space.local:
             from spaces.relay import relay_to_space
 
             await relay_to_space(settings, post)

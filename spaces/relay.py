@@ -1,6 +1,8 @@
 """A public space relays its members' posts (FEP-1b12): the Group announces them to followers.
 
-Private spaces relay nothing: their members read them here, and nothing leaves the instance.
+A private space announces its members' posts to its members only: the `Announce` row is what
+their home timelines show (the space's boost, as Mastodon shows a group's posts), with no id
+to dereference and no delivery; nothing leaves the instance.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ async def may_post_in(space: Actor, author: Actor) -> bool:
 async def relay_to_space(settings: Settings, post: Post) -> None:
     """The space announces a member's post once. Called inside the action that stores the post
     (local or inbound), so the post, the `Announce` and its deliveries commit together; alone,
-    the `Announce` and its deliveries still commit together."""
+    the `Announce` and its deliveries still commit together. A private space's `Announce` is
+    a row for its members' home timelines only: no id, no activity, no delivery."""
     space = await Actor.get_or_none(id=post.space_id, local=True, type="Group")
-    if space is None or space.private or space.suspended_at is not None:
+    if space is None or space.suspended_at is not None:
         return
     author = await post.actor
     if not await may_post_in(space, author):
@@ -40,6 +43,11 @@ async def relay_to_space(settings: Settings, post: Post) -> None:
     async with action():
         if await Announce.exists(actor=space, post=post):
             return
+        if space.private:
+            await Announce.create(actor=space, post=post, uri=None)
+            return
+        if post.visibility not in ("public", "unlisted"):
+            return  # a public space announces to the world: never a followers-only post
         activity_id = new_id()
         uri = activity_url(settings, activity_id)
         await Announce.create(actor=space, post=post, uri=uri)

@@ -258,7 +258,8 @@ def _boost_entity(boost: Announce, inner: dict[str, Any], data: PageData) -> dic
         "account": data.accounts[boost.actor_id],
         "content": "",
         "spoiler_text": "",
-        "visibility": "public",
+        # A private space's boost of its member's post is as private as the post itself.
+        "visibility": "public" if inner["visibility"] in ("public", "unlisted") else "private",
         "in_reply_to_id": None,
         "in_reply_to_account_id": None,
         "reblog": inner,

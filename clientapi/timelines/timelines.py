@@ -93,12 +93,14 @@ async def home() -> Response:
         *(t for t, kind in followed if kind != "Group" and not home_hides(t, member.id, exclusive)),
     ]
     spaces = [t for t, kind in followed if kind == "Group"]
-    query = Post.filter(Q(actor_id__in=people) | Q(space_id__in=spaces or [0]))
+    query = Post.filter(actor_id__in=people)
     items: list[Item] = list(await posts_in_page(query, page, member))
     shown_ids = {p.id for p in items}
     tagged = await followed_tag_posts(member, page)
     items.extend(p for p in tagged if p.id not in shown_ids)
-    boosters = [p for p in people if p != member.id]
+    # A space's posts arrive as the space's boosts (`spaces.relay`), as Mastodon shows a
+    # group's: a post already shown from its followed author is not shown twice.
+    boosters = [p for p in people if p != member.id] + spaces
     if boosters:
         boosts = await boosts_in_page(Announce.filter(actor_id__in=boosters), page, member)
         shown = {p.id for p in items}

@@ -1,0 +1,100 @@
+"""Which space a status goes to, and how visible it may be: posting into a space from any app.
+
+Mastodon apps have no "post to a space" field, so a member does what Mastodon users do with
+Lemmy communities and Guppe groups (FEP-1b12): they mention the space (`@climate` or
+`@climate@example.org`). A reply stays where its parent lives. `destination` decides, purely,
+from facts gathered beside it by `destination_for`; `outbox.actions.create_post` asks it for
+every door, and the space's relay (`spaces.relay`) does the rest.
+
+The rules, in order:
+
+1. A reply to a post in a private space stays in that space, whatever visibility was asked:
+   it is never more visible than the space, and never leaves the instance.
+2. A reply to a post in a public space stays in the space when it is public or unlisted; a
+   followers-only or direct reply is a reply between people, outside the space.
+3. Otherwise the first space mentioned that the author may post in takes the status: a
+   private one at the space's own visibility, a public one when the status is public or
+   unlisted (the space announces it to its followers).
+4. A direct message never enters a space by mention: it is for the people it names.
+5. A space the author may not post in stays an ordinary mention (and a private space the
+   author is not in was already left as plain text: `actors.existence.mentionable`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storage.models import Actor, Post
+
+OPEN = ("public", "unlisted")
+
+
+@dataclass(frozen=True)
+class SpaceFacts:
+    """What the decision needs to know about one space (named, or the parent's)."""
+
+    space_id: int
+    private: bool  # a private space of this instance; remote groups are never private here
+    may_post: bool  # the author is a member (a moderator, where posting is restricted)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where the status goes: `space_id` (None: no space) and the visibility to post at
+    (Mastodon's names; a private space's posts are stored as `space` by the action)."""
+
+    space_id: int | None
+    visibility: str
+
+
+def destination(
+    visibility: str, parent: SpaceFacts | None, mentioned: Sequence[SpaceFacts]
+) -> Destination:
+    """The space a status goes to and its visibility (the rules in the module docstring)."""
+    if parent is not None:
+        if parent.private:
+            return Destination(parent.space_id, "private")
+        if visibility in OPEN:
+            return Destination(parent.space_id, visibility)
+        return Destination(None, visibility)
+    if visibility == "direct":
+        return Destination(None, visibility)
+    for space in mentioned:
+        if not space.may_post:
+            continue
+        if space.private:
+            return Destination(space.space_id, "private")
+        if visibility in OPEN:
+            return Destination(space.space_id, visibility)
+    return Destination(None, visibility)
+
+
+async def space_facts(space: Actor, author: Actor) -> SpaceFacts:
+    from spaces.relay import may_post_in
+
+    return SpaceFacts(
+        space_id=space.id,
+        private=bool(space.private and space.local),
+        may_post=space.suspended_at is None and await may_post_in(space, author),
+    )
+
+
+async def destination_for(
+    author: Actor, visibility: str, mentions: Sequence[Actor], in_reply_to: Post | None
+) -> tuple[Actor | None, str]:
+    """The facts for `destination`, gathered, and its answer as the space row itself."""
+    parent: SpaceFacts | None = None
+    spaces: dict[int, Actor] = {}
+    if in_reply_to is not None and in_reply_to.space_id is not None:
+        home = await Actor.get_or_none(id=in_reply_to.space_id, type="Group")
+        if home is not None:
+            spaces[home.id] = home
+            parent = await space_facts(home, author)
+    named = [m for m in mentions if m.type == "Group"]
+    for space in named:
+        spaces[space.id] = space
+    facts = [await space_facts(s, author) for s in named] if parent is None else []
+    chosen = destination(visibility, parent, facts)
+    space = spaces.get(chosen.space_id) if chosen.space_id is not None else None
+    return space, chosen.visibility
