@@ -39,9 +39,12 @@ def collection(url: str, total: int) -> dict[str, Any]:
     return doc
 
 
-def collection_page(url: str, page: int, total: int, items: Sequence[Any]) -> dict[str, Any]:
+def collection_page(
+    url: str, page: int, total: int, items: Sequence[Any], context: Any = AS_CONTEXT
+) -> dict[str, Any]:
+    """`context` covers the items' terms too: an outbox page carries whole posts."""
     doc: dict[str, Any] = {
-        "@context": AS_CONTEXT,
+        "@context": context,
         "id": f"{url}?page={page}",
         "type": "OrderedCollectionPage",
         "partOf": url,

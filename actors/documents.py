@@ -21,7 +21,27 @@ EXTENSION_TERMS: dict[str, Any] = {
     "lemmy": "https://join-lemmy.org/ns#",
     "postingRestrictedToMods": "lemmy:postingRestrictedToMods",
     "moderators": {"@id": "lemmy:moderators", "@type": "@id"},
+    # Mastodon's vocabulary beyond the above, as its own documents define it: polls' voter
+    # counts, featured collections, custom emoji, profile fields, media hints, moves.
+    "votersCount": "toot:votersCount",
+    "featured": {"@id": "toot:featured", "@type": "@id"},
+    "featuredTags": {"@id": "toot:featuredTags", "@type": "@id"},
+    "Emoji": "toot:Emoji",
+    "blurhash": "toot:blurhash",
+    "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"},
+    "indexable": "toot:indexable",
+    "memorial": "toot:memorial",
+    "schema": "http://schema.org#",
+    "PropertyValue": "schema:PropertyValue",
+    "value": "schema:value",
+    "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
+    "movedTo": {"@id": "as:movedTo", "@type": "@id"},
+    # A Talk's join mode, as Mobilizon publishes an Event.
+    "mz": "https://joinmobilizon.org/ns#",
+    "joinMode": {"@id": "mz:joinMode", "@type": "mz:joinModeType"},
 }
+"""Every term our documents use beyond the two contexts they name; tests/outbox/test_jsonld.py
+expands every served document with a JSON-LD processor and fails on any term left out."""
 
 ACTOR_CONTEXT: list[Any] = [AS_CONTEXT, SECURITY_CONTEXT, EXTENSION_TERMS]
 

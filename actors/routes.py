@@ -6,7 +6,7 @@ from quart import Blueprint, Response, request
 
 from actors.accounts import local_actor
 from actors.collections import PAGE_SIZE, collection, collection_page, parse_page
-from actors.documents import actor_document, key_document
+from actors.documents import AS_CONTEXT, EXTENSION_TERMS, actor_document, key_document
 from actors.existence import knowledge, may_know
 from baraza.negotiation import wants_html
 from baraza.responses import as2_response
@@ -18,6 +18,7 @@ from storage.models import Actor, Follow, SpaceRole
 blueprint = Blueprint("actors", __name__)
 
 KIND_BY_PREFIX = {"users": "Person", "spaces": "Group"}
+OBJECT_CONTEXT = [AS_CONTEXT, EXTENSION_TERMS]
 
 
 async def visible_actor(name: str, kind: str | None) -> Actor:
@@ -95,7 +96,8 @@ async def actor_collection(prefix: str, name: str, which: str) -> Response:
         total = await outbox_count(actor)
         if page is None:
             return as2_response(collection(url, total))
-        return as2_response(collection_page(url, page, total, await outbox_items(actor, page)))
+        items = await outbox_items(actor, page)
+        return as2_response(collection_page(url, page, total, items, context=OBJECT_CONTEXT))
     if which == "followers":
         query = Follow.filter(target=actor, accepted=True)
         related = "follower"

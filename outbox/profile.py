@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actors.documents import actor_document
+from actors.documents import ACTOR_CONTEXT, actor_document
 from actors.urls import activity_url
 from baraza.ids import new_id
 from baraza.settings import Settings
@@ -25,5 +25,6 @@ async def publish_profile_update(settings: Settings, member: Actor) -> Delivery 
         to=[PUBLIC],
         cc=[member.followers_url or f"{member.uri}/followers"],
     )
+    doc["@context"] = ACTOR_CONTEXT  # the actor inside uses publicKey: the security terms too
     await publish(settings, member, doc, await remote_followers(member), activity_id=activity_id)
     return await Delivery.filter(activity_id=activity_id).first()

@@ -15,25 +15,13 @@ from typing import Any
 
 import pytest
 
-from actors.accounts import create_member, create_space
 from baraza.negotiation import prefers_as2
 from baraza.settings import Settings
-from federation.keys import load_private_key
-from federation.signatures import sign_request
-from outbox import actions, graph, interactions
 from outbox.activity_access import ActivityFacts, Answer, decide
-from outbox.edits import edit_post
-from outbox.profile import publish_profile_update
-from outbox.replies import send_accept
-from storage.models import Activity, Follow
+from storage.models import Activity
 from tests.conftest import make_settings
-from tests.inbox.signed import _KEYS, body_of, remote_peer
-
-BASE = "https://testserver.example"
-AS2 = {"Accept": "application/activity+json"}
-HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
-POST_ONLY = {"inbox", "sharedInbox"}
-HTML_FIELDS = {"url"}
+from tests.inbox.signed import body_of, remote_peer
+from tests.outbox.served import AS2, BASE, HTML, build_world, signed, walk
 
 
 @pytest.fixture
@@ -50,155 +38,28 @@ async def app(settings: Settings):
         yield application
 
 
-def signed(path: str, key_id: str, accept: dict[str, str] = AS2) -> dict[str, str]:
-    headers = {**accept, "Host": "testserver.example"}
-    key = load_private_key(_KEYS.private_pem)
-    headers.update(sign_request("GET", BASE + path, headers, key, key_id))
-    return headers
-
-
-def local_urls(doc: Any, key: str = "") -> list[tuple[str, str]]:
-    """(field, url) for every string in `doc` naming something on this server."""
-    if isinstance(doc, str):
-        return [(key, doc)] if doc.startswith(BASE) else []
-    if isinstance(doc, dict):
-        return [found for k, v in doc.items() for found in local_urls(v, k)]
-    if isinstance(doc, list):
-        return [found for v in doc for found in local_urls(v, key)]
-    return []
-
-
-async def build_world(settings: Settings) -> dict[str, Any]:
-    amina = await create_member(settings, "amina")
-    carla = await create_member(settings, "carla")
-    peer = await remote_peer(host="friends.example", name="fan")
-    await Follow.create(follower=peer.actor, target=amina, accepted=True)
-    await Follow.create(follower=carla, target=amina, accepted=True)
-    follow_doc = {
-        "id": "https://friends.example/follows/1",
-        "type": "Follow",
-        "actor": peer.uri,
-        "object": amina.uri,
-    }
-    await send_accept(settings, amina, peer.actor, follow_doc)
-    commons = await create_space(settings, "commons", private=False, owner=amina)
-    casefiles = await create_space(settings, "casefiles", private=True, owner=amina)
-    hello = await actions.create_post(settings, amina, "<p>hello world</p>")
-    await edit_post(
-        settings,
-        amina,
-        hello,
-        content_html="<p>hello, world</p>",
-        summary="",
-        sensitive=False,
-        language=None,
-    )
-    quiet = await actions.create_post(settings, amina, "<p>for followers</p>", visibility="private")
-    await actions.create_post(settings, amina, "<p>unlisted</p>", visibility="unlisted")
-    in_space = await actions.create_post(settings, amina, "<p>in commons</p>", space=commons)
-    secret = await actions.create_post(settings, amina, "<p>CANARY-5521</p>", space=casefiles)
-    await interactions.like(settings, carla, hello)
-    await interactions.like(settings, carla, quiet)
-    await interactions.like(settings, carla, in_space)
-    await interactions.announce(settings, carla, hello)
-    await interactions.like(settings, amina, secret)
-    changed_mind = await actions.create_post(settings, amina, "<p>like me not</p>")
-    await interactions.like(settings, carla, changed_mind)
-    await interactions.unlike(settings, carla, changed_mind)
-    gone = await actions.create_post(settings, amina, "<p>soon gone</p>")
-    await interactions.like(settings, carla, gone)
-    await actions.delete_post(settings, amina, gone)
-    other = await remote_peer(host="elsewhere.example", name="ola")
-    await graph.follow(settings, amina, other.actor)
-    await graph.unfollow(settings, amina, other.actor)
-    await publish_profile_update(settings, amina)
-    return {
-        "amina": amina,
-        "peer": peer,
-        "other": other,
-        "commons": commons,
-        "casefiles": casefiles,
-        "hello": hello,
-        "quiet": quiet,
-        "secret": secret,
-        "gone": gone,
-        "in_space": in_space,
-    }
-
-
 async def test_every_id_dereferences(app, settings) -> None:
     world = await build_world(settings)
     client = app.test_client()
-    key_id = world["peer"].actor.key_id
-    private_uris = {world["secret"].uri, world["casefiles"].uri}
-    private_activities = {
-        a.uri
-        for a in await Activity.filter(local=True)
-        if a.object_uri in private_uris
-        or a.actor_uri in private_uris
-        or world["secret"].uri in str(a.document)
-    }
-    seeds = [
-        a.uri for a in await Activity.filter(local=True) if a.uri not in private_activities
-    ] + [
-        f"{BASE}/users/amina",
-        f"{BASE}/users/carla",
-        f"{BASE}/spaces/commons",
-        f"{BASE}/actor",
-        f"{BASE}/users/amina/outbox?page=1",
-        f"{BASE}/spaces/commons/outbox?page=1",
-    ]
-    # An activity addressed to one server is fetched as that server; the rest as a follower's.
-    signer_for = {world["peer"].host: key_id, world["other"].host: world["other"].actor.key_id}
-    addressee = {
-        a.uri: next(
-            (signer_for[h] for h in signer_for if h in str(a.document.get("to"))), key_id
-        )
-        for a in await Activity.filter(local=True)
-    }
-    queue = [("seed", url, "seed") for url in seeds]
-    seen: set[str] = set()
-    answers: dict[str, int] = {}
-    types: set[str] = set()
-    problems: list[str] = []
-    while queue:
-        field, url, found_in = queue.pop()
-        target = url.split("#", 1)[0]
-        if target in seen or field in POST_ONLY:
-            continue
-        seen.add(target)
-        path = target.removeprefix(BASE)
-        if field in HTML_FIELDS:
-            response = await client.get(path, headers=signed(path, key_id, HTML))
-            if response.status_code != 200:
-                problems.append(f"{path} (HTML, from {found_in}) answered {response.status_code}")
-            continue
-        response = await client.get(path, headers=signed(path, addressee.get(target, key_id)))
-        answers[target] = response.status_code
-        if response.status_code not in (200, 410):
-            status = response.status_code
-            problems.append(f"{path} (from {found_in}, field {field}) answered {status}")
-            continue
-        doc = await response.get_json()
-        if response.status_code == 410:
-            assert doc["type"] == "Tombstone", path
-        types.add(doc.get("formerType") or doc.get("type", ""))
-        if "@context" not in doc:
-            problems.append(f"{path} has no @context")
-        queue.extend((k, u, path) for k, u in local_urls(doc))
-        if isinstance(doc.get("first"), str):
-            queue.append(("first", doc["first"], path))
-    docs = {a.uri.removeprefix(BASE): a.document for a in await Activity.filter(local=True)}
-    assert not problems, "\n".join(f"{p} {docs.get(p.split()[0])}" for p in problems)
+    found = await walk(client, world)
+    assert not found.problems, "\n".join(found.problems)
+    answers = {url: status for url, (status, _) in found.documents.items()}
+    types = {d.get("formerType") or d.get("type") for _, d in found.documents.values()}
     assert {"Create", "Update", "Like", "Announce", "Delete", "Undo", "Accept", "Follow"} <= types
-    assert {"Person", "Group", "Application", "Note", "OrderedCollectionPage"} <= types
+    assert {"Person", "Group", "Application", "Note", "Question", "Event"} <= types
+    assert {"OrderedCollection", "OrderedCollectionPage"} <= types
+    for status, doc in found.documents.values():
+        assert "@context" in doc, doc.get("id")
+        if status == 410:
+            assert doc["type"] == "Tombstone", doc
     # What was deleted or undone is gone, and says so.
     assert answers[world["gone"].uri] == 410
     assert 410 in {answers[u] for u in answers if u.startswith(f"{BASE}/activities/")}
     assert world["secret"].uri not in answers  # no public document names the private post
     # The private space's activities exist and are hidden from everyone, members included.
-    assert private_activities
-    for uri in private_activities:
+    assert found.private_activities
+    key_id = world["peer"].actor.key_id
+    for uri in found.private_activities:
         path = uri.removeprefix(BASE)
         assert (await client.get(path, headers=AS2)).status_code == 404, path
         assert (await client.get(path, headers=signed(path, key_id))).status_code == 404, path
