@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ class DigestPost:
     excerpt: str
     published: datetime
     space: str = ""
+    uri: str = ""  # the post's id: a feed entry's id must not change, whatever its url
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class DigestDocument:
     title: str
     space: str
     created_at: datetime
+    uri: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class DigestTalk:
     starts: str
     location: str
     space: str = ""
+    uri: str = ""
 
 
 @dataclass
@@ -77,6 +80,12 @@ class Digest:
     @property
     def empty(self) -> bool:
         return not (self.posts or self.documents or self.talks)
+
+    @property
+    def last_day(self) -> date:
+        """The period's last day, shown to readers: `until` itself is excluded (a month's
+        Letter runs to the 1st of the next month, exclusive, and says "to the 30th")."""
+        return (self.until - timedelta(microseconds=1)).date()
 
 
 def plain_text(content_html: str) -> str:
@@ -102,7 +111,8 @@ def _talk_start(post: Post) -> str:
 async def build_digest(
     member: Actor | None, scope: str | Actor, since: datetime, until: datetime
 ) -> Digest:
-    """Posts of [since, until), library documents added then, and Talks starting after `until`.
+    """Posts of [since, until), library documents added then, and Talks announced by `until`
+    that start after it: a Letter holds only what had happened by the end of its period.
 
     `member` None is an anonymous reader (a public space's public feed).
     """
@@ -131,9 +141,10 @@ async def build_digest(
                     excerpt=plain_text(post.content) or plain_text(post.name),
                     published=post.published,
                     space=post.space.username if post.space is not None else "",
+                    uri=post.uri,
                 )
             )
-    talks = await posts.filter(type="Event").order_by("published", "id")
+    talks = await posts.filter(type="Event", published__lt=until).order_by("published", "id")
     for talk in talks:
         starts = _talk_start(talk)
         if starts < until.isoformat()[:19] or not await _visible(talk, member, private):
@@ -149,6 +160,7 @@ async def build_digest(
                 starts=starts,
                 location=str(location or ""),
                 space=talk.space.username if talk.space is not None else "",
+                uri=talk.uri,
             )
         )
     digest.talks.sort(key=lambda t: t.starts)
@@ -164,6 +176,7 @@ async def build_digest(
                     title=document.title,
                     space=document.space.username,
                     created_at=document.created_at,
+                    uri=document.uri,
                 )
             )
     return digest
@@ -181,13 +194,13 @@ def _title(digest: Digest, language: str) -> str:
 
 
 def subject_line(digest: Digest, language: str) -> str:
-    return f"{_title(digest, language)} ({digest.since:%Y-%m-%d} – {digest.until:%Y-%m-%d})"
+    return f"{_title(digest, language)} ({digest.since:%Y-%m-%d} – {digest.last_day:%Y-%m-%d})"
 
 
 def render_text(digest: Digest, language: str, unsubscribe_url: str = "") -> str:
     t = lambda message, **kw: _gettext(language, message, **kw)  # noqa: E731
     lines = [_title(digest, language)]
-    lines.append(t(PERIOD, since=f"{digest.since:%Y-%m-%d}", until=f"{digest.until:%Y-%m-%d}"))
+    lines.append(t(PERIOD, since=f"{digest.since:%Y-%m-%d}", until=f"{digest.last_day:%Y-%m-%d}"))
     lines.append("")
     if digest.empty:
         lines.append(t(NOTHING))
@@ -233,7 +246,7 @@ def render_html(digest: Digest, language: str, unsubscribe_url: str = "") -> str
         lang=language,
         direction=direction(language),
         since=f"{digest.since:%Y-%m-%d}",
-        until=f"{digest.until:%Y-%m-%d}",
+        until=f"{digest.last_day:%Y-%m-%d}",
         unsubscribe_url=unsubscribe_url,
     )
 

@@ -20,6 +20,7 @@ from tortoise.exceptions import BaseORMException, IntegrityError
 
 from baraza.i18n import pick_language
 from baraza.settings import Settings
+from outbox.commit import action
 from spaces.letter import (
     NETWORK,
     build_digest,
@@ -58,6 +59,17 @@ def member_email(member: Actor) -> str:
 def unsubscribed(member: Actor) -> bool:
     doc = member.document if isinstance(member.document, dict) else {}
     return bool(doc.get("letter_unsubscribed"))
+
+
+async def unsubscribe_member(member: Actor) -> None:
+    """The member receives no further Letter; one action, whichever door asked (the one-click
+    POST of a mail client or the confirmation page's button)."""
+    async with action():
+        fresh = await Actor.select_for_update().get(id=member.id)
+        doc = dict(fresh.document) if isinstance(fresh.document, dict) else {}
+        doc["letter_unsubscribed"] = True
+        fresh.document = doc
+        await fresh.save(update_fields=["document"])
 
 
 def sender_address(settings: Settings) -> str:
