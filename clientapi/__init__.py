@@ -23,6 +23,7 @@ BLUEPRINT_MODULES: list[str] = [
     "clientapi.timelines.timelines",
     "clientapi.timelines.lists",
     "clientapi.filters.filters",
+    "clientapi.filters.filters_v1",
     "clientapi.notifications.notifications",
     "clientapi.notifications.grouped",
     "clientapi.notifications.policy",

@@ -378,7 +378,8 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
     **_rows("read:search", "GET clientapi_search.search"),
     **_rows(
         "read:filters",
-        "GET instance.empty_api_v1_filters",
+        "GET clientapi_filters_v1.index",
+        "GET clientapi_filters_v1.show",
         "GET clientapi_filters.index",
         "GET clientapi_filters.show",
         "GET clientapi_filters.keywords",
@@ -389,6 +390,9 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
     **_rows(
         "write:filters",
         "POST clientapi_filters.create",
+        "POST clientapi_filters_v1.create",
+        "PUT clientapi_filters_v1.update",
+        "DELETE clientapi_filters_v1.delete",
         "PUT clientapi_filters.update",
         "DELETE clientapi_filters.delete",
         "POST clientapi_filters.add_keyword",

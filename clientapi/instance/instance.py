@@ -215,7 +215,6 @@ def _empty_list_route(path: str, scope: str) -> None:
 
 
 for _path, _scope in (
-    ("/api/v1/filters", "read:filters"),
     ("/api/v1/announcements", "read"),
 ):
     _empty_list_route(_path, _scope)

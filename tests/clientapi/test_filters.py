@@ -220,3 +220,43 @@ async def test_hide_in_the_account_and_thread_contexts(client, settings) -> None
         await client.get(f"/api/v1/statuses/{root.id}/context", headers=other)
     ).get_json()
     assert len(context["descendants"]) == 2
+
+
+async def test_v1_filters_are_keywords_of_v2_filters(client, settings) -> None:
+    _, auth = await member_with_token(settings, "amina")
+    made = await client.post(
+        "/api/v1/filters",
+        headers=auth,
+        form={
+            "phrase": "budget",
+            "context[]": "home",
+            "irreversible": "true",
+            "whole_word": "false",
+        },
+    )
+    v1 = await made.get_json()
+    assert made.status_code == 200, v1
+    assert {k: v1[k] for k in ("phrase", "context", "irreversible", "whole_word")} == {
+        "phrase": "budget",
+        "context": ["home"],
+        "irreversible": True,
+        "whole_word": False,
+    }
+    (v2,) = await (await client.get("/api/v2/filters", headers=auth)).get_json()
+    assert v2["title"] == "budget" and v2["filter_action"] == "hide"
+    assert [k["id"] for k in v2["keywords"]] == [v1["id"]]
+    path = f"/api/v1/filters/{v1['id']}"
+    changed = await client.put(
+        path, headers=auth, json={"phrase": "tax", "context": ["public"], "irreversible": False}
+    )
+    assert (await changed.get_json())["phrase"] == "tax"
+    listed = await (await client.get("/api/v1/filters", headers=auth)).get_json()
+    assert [(f["phrase"], f["context"], f["irreversible"]) for f in listed] == [
+        ("tax", ["public"], False)
+    ]
+    assert (
+        await client.post("/api/v1/filters", headers=auth, json={"phrase": "x"})
+    ).status_code == 422
+    assert (await client.delete(path, headers=auth)).status_code == 200
+    assert await (await client.get("/api/v2/filters", headers=auth)).get_json() == []
+    assert (await client.get(path, headers=auth)).status_code == 404
