@@ -17,7 +17,7 @@ import MarkdownIt from 'markdown-it'
 
 import { connect } from './connection.js'
 import { insertLink, insertTable, toggleInline, toggleLinePrefix } from './format.js'
-import { PALETTE, remoteSelections, renderPeople } from './presence.js'
+import { PALETTE, linesTakeTheirOwnDirection, remoteSelections, renderPeople } from './presence.js'
 
 function tokenFromFragment () {
   const params = new URLSearchParams(window.location.hash.slice(1))
@@ -145,6 +145,7 @@ function start (root) {
         editable.of(EditorView.editable.of(false)),
         EditorView.lineWrapping,
         EditorView.perLineTextDirection.of(true),
+        linesTakeTheirOwnDirection,
         EditorView.contentAttributes.of({
           'aria-label': root.dataset.labelDocument || '',
           spellcheck: 'true',

@@ -30,6 +30,31 @@ export function startsRightToLeft (line) {
   return strong !== null && RTL.test(strong[0])
 }
 
+// Every line as `dir="auto"`: the browser then lays it out, and CodeMirror (reading each line's
+// computed direction, `perLineTextDirection`) moves the caret through it, in the direction of
+// its own first letters, so an English line in an Arabic page (or the reverse) behaves.
+const autoDirection = Decoration.line({ attributes: { dir: 'auto' } })
+
+export const linesTakeTheirOwnDirection = ViewPlugin.fromClass(class {
+  constructor (view) { this.decorations = this.build(view) }
+
+  update (update) {
+    if (update.docChanged || update.viewportChanged) this.decorations = this.build(update.view)
+  }
+
+  build (view) {
+    const lines = []
+    for (const { from, to } of view.visibleRanges) {
+      for (let pos = from; pos <= to;) {
+        const line = view.state.doc.lineAt(pos)
+        lines.push(autoDirection.range(line.from))
+        pos = line.to + 1
+      }
+    }
+    return Decoration.set(lines, true)
+  }
+}, { decorations: (plugin) => plugin.decorations })
+
 class CaretWidget extends WidgetType {
   /** `rtl`: the caret's line runs right to left, so its name label opens leftwards. */
   constructor (name, slot, rtl) {
