@@ -176,7 +176,9 @@ async def request_params() -> Params:
     for key in request.args:
         for value in request.args.getlist(key):
             _add(values, key, value)
-    if request.method in _BODY_METHODS:
+    if request.method in _BODY_METHODS or (request.method == "GET" and await _is_json()):
+        # Mastodon (Rails) also reads a JSON body sent with a GET, and Mastodon.py sends its
+        # list of ids that way for familiar_followers.
         if await _is_json():
             for key, value in (await _json_body()).items():
                 _add(values, key, value)

@@ -19,7 +19,7 @@ from baraza.viewer import current_member
 from clientapi.accounts.account_entity import account
 from clientapi.auth import require_member
 from clientapi.pagination import bounded, link_header, parse_page
-from clientapi.params import MAX_INT, body_params, id_list
+from clientapi.params import MAX_INT, body_params, id_list, request_params
 from federation.errors import Unprocessable
 from outbox import domain_blocks
 from storage.models import Actor, Block, Follow, Mute, UserDomainBlock
@@ -90,8 +90,9 @@ async def unblock_domain() -> Response:
     return json_response({})
 
 
-def _ids() -> list[int]:
-    ids = id_list(request.args.getlist("id[]") + request.args.getlist("id"), "id", MAX_INT)
+async def _ids() -> list[int]:
+    """`id[]=` as apps send it: in the query, or a JSON body (even with a GET, as Rails reads)."""
+    ids = id_list((await request_params()).getlist("id"), "id", MAX_INT)
     if len(ids) > MAX_IDS:
         raise Unprocessable(f"at most {MAX_IDS} ids")
     return list(dict.fromkeys(ids))
@@ -100,7 +101,7 @@ def _ids() -> list[int]:
 @blueprint.get("/api/v1/accounts")
 async def accounts_by_id() -> Response:
     """Mastodon 4.3: the accounts named, in the order asked; unknown and hidden ones left out."""
-    ids = _ids()
+    ids = await _ids()
     viewer = await current_member()  # None logged out: public accounts only
     known = await knowledge(viewer)
     found = {
@@ -115,7 +116,7 @@ async def accounts_by_id() -> Response:
 async def familiar_followers() -> Response:
     """For each account asked about: the accounts the member follows that follow it too."""
     member = await require_member("read:follows")
-    ids = _ids()
+    ids = await _ids()
     known = await knowledge(member)
     targets = {a.id for a in known.visible(await Actor.filter(id__in=ids))}
     mine = await Follow.filter(follower=member, accepted=True).values_list("target_id", flat=True)

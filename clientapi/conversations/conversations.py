@@ -69,6 +69,7 @@ async def _entities(rows: list[Conversation], member: Actor) -> list[dict[str, A
 
 
 @blueprint.get("/api/v1/conversations")
+@blueprint.get("/api/v1/conversations/")  # Mastodon.py asks with the slash
 async def list_conversations() -> Response:
     member = await require_member("read:statuses")
     page = parse_page(request.args, default=20, maximum=40)

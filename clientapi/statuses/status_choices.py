@@ -8,12 +8,12 @@ every other status door (`outbox.viewing.visible_posts`).
 
 from __future__ import annotations
 
-from quart import Blueprint, Response, request
+from quart import Blueprint, Response
 
 from baraza.responses import json_response
 from baraza.viewer import current_member
 from clientapi.auth import require_member
-from clientapi.params import id_list
+from clientapi.params import id_list, request_params
 from clientapi.statuses.status_entity import status, statuses
 from federation.errors import Unprocessable
 from outbox import pins, threads
@@ -58,7 +58,7 @@ async def unmute(status_id: str) -> Response:
 @blueprint.get("/api/v1/statuses")
 async def statuses_by_id() -> Response:
     who = await current_member()  # None logged out: the gate let in only what anyone may read
-    ids = id_list(request.args.getlist("id[]") + request.args.getlist("id"), "id", Post)
+    ids = id_list((await request_params()).getlist("id"), "id", Post)
     if len(ids) > MAX_IDS:
         raise Unprocessable(f"at most {MAX_IDS} ids")
     candidates = await Post.filter(id__in=ids, deleted_at=None)
