@@ -1,5 +1,27 @@
-"""The e2e fixtures (a real `baraza serve` per engine) serve the interop tests too."""
+"""The e2e fixtures (a real `baraza serve`) serve the interop tests too.
 
-from tests.e2e.conftest import engine, make_instance
+Every mode (authorized fetch off and on, each signature style first) runs on SQLite; with
+PostgreSQL configured, the strictest mode runs on it as well. The exchange tests the wire, not
+the storage engine, and the whole interop run stays within a few minutes.
+"""
 
-__all__ = ["engine", "make_instance"]
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ENGINES
+from tests.e2e.conftest import make_instance
+from tests.interop.peers import MODES, mode_id
+
+__all__ = ["make_instance"]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "mode" not in metafunc.fixturenames:
+        return
+    cases = [("sqlite", mode) for mode in MODES]
+    if "postgres" in ENGINES:
+        cases.append(("postgres", MODES[-1]))
+    metafunc.parametrize(
+        ("engine", "mode"), cases, ids=[f"{engine}-{mode_id(mode)}" for engine, mode in cases]
+    )
