@@ -41,7 +41,8 @@ def test_matching_streams(facts: PostFacts, expected: list[list[str]], why: str)
 def test_parse_subscription() -> None:
     assert parse_subscription("hashtag", "#Justice") == Subscription("hashtag", "justice")
     assert parse_subscription("hashtag", "") is None
-    assert parse_subscription("direct") is None
+    assert parse_subscription("direct") == Subscription("direct")  # issue 16
+    assert parse_subscription("timeline:everything") is None
     assert parse_subscription("public:local", "x") == LOCAL
 
 
