@@ -137,6 +137,16 @@ def notification_ids(world: World, thing: Thing | None, viewer: str) -> list[Cal
     return [Call(f"/api/v1/notifications/{n}") for n in world.notification_ids]
 
 
+def own_list(template: str) -> Fill:
+    """The viewer's member's list of everyone they follow (carla's for a tokenless viewer)."""
+
+    def fill(world: World, thing: Thing | None, viewer: str) -> list[Call]:
+        list_id = world.lists[world.usernames.get(viewer, "carla")]
+        return [Call(template.format(id=list_id) + "?limit=40")]
+
+    return fill
+
+
 def own_outbox(activity: str) -> Fill:
     """C2S: the viewer's own outbox (an outsider's when anonymous), acting on the post."""
 
@@ -195,6 +205,12 @@ def document(template: str, **call: Any) -> Fill:
         return [Call(template.format(space=thing.space.id, doc=thing.doc_id), **call)]
 
     return fill
+
+
+def version_export(world: World, thing: Thing | None, viewer: str) -> list[Call]:
+    assert thing is not None and thing.space is not None
+    base = f"/api/v1/spaces/{thing.space.id}/documents/{thing.doc_id}/export"
+    return [Call(f"{base}?format=docx&version={thing.version}")]
 
 
 def version_download(world: World, thing: Thing | None, viewer: str) -> list[Call]:
@@ -358,6 +374,14 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
             signed=True,
         ),
     ),
+    ("/users/<name>/collections/featured", "GET"): (
+        Door(
+            fill=fixed(
+                "/users/amina/collections/featured", "/users/carla/collections/featured", accept=AS2
+            ),
+            signed=True,
+        ),
+    ),
     ("/spaces/<name>/moderators", "GET"): (
         Door(SPACES, space("/spaces/{name}/moderators", accept=AS2), signed=True, shows=False),
     ),
@@ -503,6 +527,7 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
         for method in ("GET", "PUT", "DELETE")
     },
     ("/api/v1/conversations", "GET"): (Door(fill=fixed("/api/v1/conversations?limit=40")),),
+    ("/api/v1/conversations/", "GET"): (Door(fill=fixed("/api/v1/conversations/?limit=40")),),
     ("/api/v1/conversations/<conversation_id>/read", "POST"): (
         Door(why="the caller's own conversations: " + NOT_OBJECT),
     ),
@@ -561,7 +586,6 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
             ("/api/v1/lists/<list_id>", "GET"),
             ("/api/v1/lists/<list_id>", "PUT"),
             ("/api/v1/lists/<list_id>", "DELETE"),
-            ("/api/v1/lists/<list_id>/accounts", "GET"),
             ("/api/v1/lists/<list_id>/accounts", "POST"),
             ("/api/v1/lists/<list_id>/accounts", "DELETE"),
             ("/api/v1/accounts/<account_id>/lists", "GET"),
@@ -585,10 +609,10 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
         )
     },
     ("/api/v1/timelines/list/<list_id>", "GET"): (
-        Door(
-            why="the caller's own list: its posts pass the home timeline's visible_posts "
-            "(tests/clientapi/test_lists.py); the world holds no list"
-        ),
+        Door(fill=own_list("/api/v1/timelines/list/{id}")),
+    ),
+    ("/api/v1/lists/<list_id>/accounts", "GET"): (
+        Door(fill=own_list("/api/v1/lists/{id}/accounts")),
     ),
     # --- Web Push: the caller's own subscription, on its own token
     ("/api/v1/push/subscription", "GET"): (Door(fill=fixed("/api/v1/push/subscription")),),
@@ -658,6 +682,23 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
         Door(
             frozenset({Kind.COEDIT}),
             document("/api/v1/spaces/{space}/documents/{doc}/save", method="POST"),
+            **W,
+        ),
+    ),
+    ("/api/v1/spaces/<space_id>/documents/<doc_id>/diff", "GET"): (
+        Door(
+            frozenset({Kind.VERSION}),
+            document("/api/v1/spaces/{space}/documents/{doc}/diff?from=1&to=2"),
+        ),
+    ),
+    ("/api/v1/spaces/<space_id>/documents/<doc_id>/export", "GET"): (
+        # A DOCX is zipped: the canary is not in its bytes, so only who may have it is checked.
+        Door(frozenset({Kind.VERSION}), version_export, shows=False),
+    ),
+    ("/api/v1/spaces/<space_id>/documents/<doc_id>/versions/<number>/restore", "POST"): (
+        Door(
+            frozenset({Kind.COEDIT}),
+            document("/api/v1/spaces/{space}/documents/{doc}/versions/1/restore", method="POST"),
             **W,
         ),
     ),

@@ -19,6 +19,7 @@ from actors.accounts import create_member, create_space, join_space
 from baraza.settings import Settings
 from clientapi.tokens import issue_token
 from outbox.actions import create_post
+from outbox.lists import ListShape, add_accounts, create_list
 from spaces.library import Upload, add_document
 from spaces.moderation import remove_member
 from spaces.talks import Talk, publish_talk
@@ -76,6 +77,7 @@ class World:
     things: list[Thing] = field(default_factory=list)
     usernames: dict[str, str] = field(default_factory=dict)  # viewer name -> its member's name
     notification_ids: list[int] = field(default_factory=list)  # carla's, for by-id reads
+    lists: dict[str, int] = field(default_factory=dict)  # member name -> a list of all they follow
 
     def space(self, place: str) -> Actor | None:
         return {NO_SPACE: None, PUBLIC_SPACE: self.public_space, PRIVATE_SPACE: self.private_space}[
@@ -441,4 +443,14 @@ async def build_world(settings: Settings, client: Any) -> World:
         await Notification.filter(recipient=people["carla"]).values_list("id", flat=True)
     )
     assert world.notification_ids, "the direct posts mention carla: she has notifications"
+    # Each member's list of everyone they follow: its timeline is read like home.
+    for name in {*world.usernames.values(), "amina"}:
+        member = people.get(name) or amina
+        followed = await Follow.filter(follower=member, accepted=True).values_list(
+            "target_id", flat=True
+        )
+        member_list = await create_list(member, ListShape("everyone", "followed", False))
+        if followed:
+            await add_accounts(member_list, member, followed)
+        world.lists[name] = member_list.id
     return world
