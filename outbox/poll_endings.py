@@ -28,14 +28,28 @@ BATCH = 200
 async def announce_ended_polls(now: datetime | None = None) -> list[Post]:
     """Announce every poll that has ended and was not yet announced; returns their posts."""
     now = now or datetime.now(UTC)
+    ended: list[Post] = []
+    after_id = 0
+    while True:  # every open poll, a batch at a time: open ones must not hide ended ones
+        batch = await _open_polls(after_id)
+        if not batch:
+            return ended
+        after_id = batch[-1].id
+        ended.extend(await _announce(batch, now))
+
+
+async def _open_polls(after_id: int) -> list[Post]:
     announced = Subquery(PollEnding.all().values("post_id"))
-    candidates = (
-        await Post.filter(poll__not_isnull=True, deleted_at=None)
+    return (
+        await Post.filter(poll__not_isnull=True, deleted_at=None, id__gt=after_id)
         .exclude(id__in=announced)
         .order_by("id")
         .limit(BATCH)
         .prefetch_related("actor")
     )
+
+
+async def _announce(candidates: list[Post], now: datetime) -> list[Post]:
     ended = []
     for post in candidates:
         if not isinstance(post.poll, dict) or not expired(post.poll, now):

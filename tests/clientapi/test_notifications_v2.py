@@ -175,3 +175,19 @@ async def test_poll_notifications_when_the_worker_sees_it_ended(client, settings
         ).get_json()
         assert len(got) == expected
         assert all(n["status"]["id"] == str(post.id) for n in got)
+
+
+async def test_open_polls_do_not_hide_an_ended_one(client, settings, monkeypatch) -> None:
+    from outbox import poll_endings
+
+    monkeypatch.setattr(poll_endings, "BATCH", 1)  # one poll per batch: the scan must go on
+    amina, _ = await member_with_token(settings, "amina")
+    now = datetime.now(UTC)
+    await create_post(
+        settings, amina, "<p>long</p>", poll=new_poll(["a", "b"], 30 * 24 * 3600, False, False, now)
+    )
+    short = await create_post(
+        settings, amina, "<p>short</p>", poll=new_poll(["a", "b"], 300, False, False, now)
+    )
+    ended = await announce_ended_polls(now + timedelta(seconds=301))
+    assert [p.id for p in ended] == [short.id]
