@@ -60,6 +60,22 @@ async def _local_space(addresses: list[str], base_url: str) -> Actor | None:
     return None
 
 
+async def _parent_space(parent_uri: str, visibility: str) -> Actor | None:
+    """A reply stays in its parent's space (`spaces.destination`), though peers that do not
+    speak FEP-1b12 (Mastodon) name only the parent's author: a public reply to a post in one
+    of our public spaces joins the space's thread."""
+    from spaces.destination import SpaceFacts, destination
+
+    parent = await Post.get_or_none(uri=parent_uri)
+    if parent is None or parent.space_id is None:
+        return None
+    space = await Actor.get_or_none(id=parent.space_id, local=True, type="Group")
+    if space is None:
+        return None
+    facts = SpaceFacts(space_id=space.id, private=space.private, may_post=True)
+    return space if destination(visibility, facts, []).space_id == space.id else None
+
+
 async def is_relevant(obj: ParsedObject, author: Actor, base_url: str) -> bool:
     addressed = [*obj.to, *obj.cc, *obj.audience]
     if any(a.startswith(base_url + "/") for a in addressed):
@@ -152,6 +168,8 @@ async def store_remote_post(
         return None
     space = await _local_space([*obj.audience, *obj.to, *obj.cc], base_url)
     values = await drop_rejected_media(fields_from(obj, author), author)
+    if space is None and obj.in_reply_to:
+        space = await _parent_space(obj.in_reply_to, values["visibility"])
     if space is not None and space.private:
         return None  # remote actors cannot post into a private space
     return await Post.create(
