@@ -150,11 +150,12 @@ async def _hears_from(recipient: Actor, account: Actor) -> bool:
 async def notify_stored_post(post: Post, author: Actor, *, new: bool = True) -> None:
     """A stored post, local or inbound: stream it when it is `new` here, and tell each local
     member it mentions (if they may see it), once. Called after the post's commit."""
+    if post.visibility == "direct":
+        # Before the stream event: the direct stream shows the member's conversation row.
+        await direct_post_stored(post, author)
     if new:
         stream_bus.status_stored(post.id)
         await _notify_subscribers(post, author)
-    if post.visibility == "direct":
-        await direct_post_stored(post, author)
     hrefs = [t.get("href") for t in post.tags if isinstance(t, dict) and t.get("type") == "Mention"]
     if hrefs:
         for member in await Actor.filter(uri__in=hrefs, local=True):

@@ -29,7 +29,8 @@ from storage.models import Actor, Conversation
 blueprint = Blueprint("conversations", __name__)
 
 
-async def _entities(rows: list[Conversation], member: Actor) -> list[dict[str, Any]]:
+async def entities(rows: list[Conversation], member: Actor) -> list[dict[str, Any]]:
+    """Conversation entities as `member` sees them (also for the `direct` stream)."""
     posts = [r.last_post for r in rows if r.last_post is not None]
     shown = {p.id: p for p in await visible_posts(posts, member)}
     kept = [r for r in rows if r.last_post_id in shown]  # type: ignore[attr-defined]
@@ -77,7 +78,7 @@ async def list_conversations() -> Response:
     rows = list(await bounded(query, page, field="last_post_id").prefetch_related("last_post"))
     if page.ascending:
         rows.reverse()
-    body = await _entities(rows, member)
+    body = await entities(rows, member)
     response = json_response(body)
     ids = [r.last_post_id for r in rows]  # type: ignore[attr-defined]
     link = link_header(settings().url("/api/v1/conversations"), request.args, ids)
@@ -99,10 +100,10 @@ async def mark_read(conversation_id: str) -> Response:
     member, row = await _own(conversation_id)
     await conversations.mark_read(row)
     await row.fetch_related("last_post")
-    entities = await _entities([row], member)
-    if not entities:
+    rendered = await entities([row], member)
+    if not rendered:
         raise NotFound("Record not found")
-    return json_response(entities[0])
+    return json_response(rendered[0])
 
 
 @blueprint.delete("/api/v1/conversations/<conversation_id>")

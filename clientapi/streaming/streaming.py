@@ -26,6 +26,7 @@ from quart import Blueprint, Response, websocket
 
 from clientapi.accounts.account_entity import account
 from clientapi.auth import scope_satisfied
+from clientapi.conversations.conversations import entities as conversation_entities
 from clientapi.notifications.notifications import entities
 from clientapi.statuses.status_entity import status
 from clientapi.tokens import bearer_token, find_token
@@ -33,15 +34,15 @@ from outbox import stream_bus
 from outbox.connections import open_watch, still_receiving
 from outbox.filtering import hidden_posts
 from outbox.lists import exclusive_members, home_hides, lists_showing, owns_list
+from outbox.threads import root_of
 from outbox.viewing import may_have_viewed, may_view
-from storage.models import Actor, Follow, Notification, Post
+from storage.models import Actor, Conversation, Follow, Notification, Post
 
 log = logging.getLogger(__name__)
 
 blueprint = Blueprint("clientapi_streaming", __name__)
 
 CLOSE_UNAUTHORIZED = 4401  # the token was revoked or the account suspended while connected
-CONVERSATION_DEPTH = 20  # replies walked back to find a direct thread's first post
 
 STREAMS = (
     "user",
@@ -178,26 +179,20 @@ async def render(
 
 
 async def conversation(post: Post, viewer: Actor, last_status: dict[str, Any]) -> dict[str, Any]:
-    """A Conversation entity for the direct stream: the thread, its other participants, and
-    the post that just arrived in it as `last_status`. Its id is the thread's first post
-    here, so every post of one thread names the same conversation."""
-    root = post
-    for _ in range(CONVERSATION_DEPTH):
-        parent_uri = root.in_reply_to_uri
-        parent = await Post.get_or_none(uri=parent_uri) if parent_uri else None
-        if parent is None or parent.visibility != "direct":
-            break
-        root = parent
-    mentioned = [t.get("href") for t in post.tags if isinstance(t, dict)]
-    uris = {*post.to, *post.cc, *(m for m in mentioned if m)} - {viewer.uri}
-    participants = await Actor.filter(uri__in=list(uris)).exclude(id=viewer.id)
+    """The viewer's Conversation entity for the direct stream, the same one
+    `/api/v1/conversations` lists (its row is written before the stream event); a thread
+    with no row for the viewer yet is shown with the new post alone."""
+    row = await Conversation.get_or_none(owner=viewer, root_uri=await root_of(post))
+    if row is not None and row.last_post_id == post.id:  # type: ignore[attr-defined]
+        await row.fetch_related("last_post")
+        rendered = await conversation_entities([row], viewer)
+        if rendered:
+            return rendered[0]
     author = await Actor.get(id=post.actor_id)  # type: ignore[attr-defined]
-    if author.id != viewer.id and author.id not in {a.id for a in participants}:
-        participants.insert(0, author)
     return {
-        "id": str(root.id),
+        "id": str(post.id),
         "unread": post.actor_id != viewer.id,  # type: ignore[attr-defined]
-        "accounts": [await account(a) for a in participants],
+        "accounts": [] if author.id == viewer.id else [await account(author)],
         "last_status": last_status,
     }
 

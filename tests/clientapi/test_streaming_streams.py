@@ -150,6 +150,10 @@ async def test_direct_stream_carries_the_conversation_then_its_delete(scene: Sce
         assert conversation["last_status"]["id"] == str(dm.id)
         assert conversation["unread"] is True
         assert [a["acct"] for a in conversation["accounts"]] == ["amina"]
+        listed = await scene.client.get(
+            "/api/v1/conversations", headers={"Authorization": f"Bearer {scene.bilal_token}"}
+        )
+        assert [c["id"] for c in await listed.get_json()] == [conversation["id"]]
         await actions.delete_post(scene.settings, scene.amina, dm)
         (gone,) = await _frames(ws, 1)
     assert gone == {"stream": ["direct"], "event": "delete", "payload": str(dm.id)}
