@@ -78,6 +78,8 @@ def actor_document(settings: Settings, actor: Actor) -> dict[str, Any]:
         "discoverable": actor.discoverable,
         "published": iso(actor.created_at),
     }
+    if actor.type == "Person" and actor.local:
+        doc["featured"] = f"{actor.uri}/collections/featured"  # pinned posts (Mastodon)
     if actor.type == "Group":
         # FEP-1b12: the moderators collection, as Lemmy publishes it.
         doc["attributedTo"] = urls.moderators

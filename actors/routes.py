@@ -120,6 +120,25 @@ async def actor_collection(prefix: str, name: str, which: str) -> Response:
     return as2_response(collection_page(url, page, total, rows))
 
 
+@blueprint.get("/users/<name>/collections/featured")
+async def featured_collection(name: str) -> Response:
+    """A member's pinned posts, inline in one OrderedCollection, as Mastodon serves them."""
+    from outbox.collection import featured_items
+
+    actor = await visible_actor(name, "Person")
+    await _authorize_fetch(actor)
+    items = await featured_items(actor)
+    return as2_response(
+        {
+            "@context": OBJECT_CONTEXT,
+            "id": f"{actor.uri}/collections/featured",
+            "type": "OrderedCollection",
+            "totalItems": len(items),
+            "orderedItems": items,
+        }
+    )
+
+
 @blueprint.get("/spaces/<name>/moderators")
 async def space_moderators(name: str) -> Response:
     space = await visible_actor(name, "Group")

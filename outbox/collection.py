@@ -1,4 +1,5 @@
-"""The outbox collection: what a local actor has published for everyone."""
+"""The outbox collection: what a local actor has published for everyone; and its `featured`
+collection, the posts a member pinned (Mastodon's pinned posts, as other servers read them)."""
 
 from __future__ import annotations
 
@@ -69,12 +70,17 @@ async def _space_items(space: Actor, page: int) -> list[dict[str, Any]]:
         .limit(PAGE_SIZE)
         .values_list("uri", flat=True)
     )
-    stored = {
-        row.uri: row.document for row in await Activity.filter(uri__in=uris, local=True)
-    }
+    stored = {row.uri: row.document for row in await Activity.filter(uri__in=uris, local=True)}
     items = []
     for uri in uris:
         doc = stored.get(uri)
         if isinstance(doc, dict):
             items.append({k: v for k, v in doc.items() if k != "@context"})
     return items
+
+
+async def featured_items(actor: Actor) -> list[dict[str, Any]]:
+    """The member's pinned posts as objects, newest first: only public and unlisted ones are
+    pinnable (`outbox.choices.PINNABLE`), so nothing here is more than the outbox shows."""
+    posts = await _outbox_query(actor).filter(pinned=True).order_by("-id").limit(PAGE_SIZE)
+    return [object_document(post, actor, with_context=False) for post in posts]

@@ -277,3 +277,20 @@ async def test_batches_read_logged_out_like_any_public_read(client, settings) ->
     assert [s["id"] for s in await anon.get_json()] == [public["id"]]
     accounts = await (await client.get(f"/api/v1/accounts?id[]={amina.id}")).get_json()
     assert [a["username"] for a in accounts] == ["amina"]
+
+
+async def test_pins_are_the_actors_featured_collection(client, settings) -> None:
+    _, auth = await member_with_token(settings, "amina")
+    first = await _post(client, auth, "pin me")
+    await _post(client, auth, "not pinned")
+    await client.post(f"/api/v1/statuses/{first['id']}/pin", headers=auth)
+    as2 = {"Accept": "application/activity+json"}
+    actor = await (await client.get("/users/amina", headers=as2)).get_json()
+    assert actor["featured"] == "https://testserver.example/users/amina/collections/featured"
+    featured = await (await client.get("/users/amina/collections/featured", headers=as2)).get_json()
+    assert featured["type"] == "OrderedCollection" and featured["totalItems"] == 1
+    assert [n["id"] for n in featured["orderedItems"]] == [first["uri"]]
+    await client.post(f"/api/v1/statuses/{first['id']}/unpin", headers=auth)
+    featured = await (await client.get("/users/amina/collections/featured", headers=as2)).get_json()
+    assert featured["orderedItems"] == []
+    assert (await client.get("/users/nobody/collections/featured", headers=as2)).status_code == 404
