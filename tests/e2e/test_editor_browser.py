@@ -195,3 +195,44 @@ async def test_two_members_edit_at_once_and_see_each_other(make_instance) -> Non
     for name in ("editor-en-1280", "editor-ar-1280", "editor-en-360", "editor-ar-360"):
         width = int(name.rsplit("-", 1)[1])
         assert sizes[name][0] == width, (name, sizes[name])
+
+
+async def test_a_member_removed_while_editing_is_told_and_can_type_no_more(make_instance) -> None:
+    """The room closes her socket (4403); the page stops reconnecting, says her access has
+    ended, and turns read-only."""
+    await asyncio.to_thread(_built)
+    a: Instance = await make_instance("127.0.0.2")
+    for who in ("amina", "karima"):
+        await asyncio.to_thread(a.cli, "member", "add", who)
+    await asyncio.to_thread(a.cli, "space", "add", "casefile", "--private", "--owner", "amina")
+    await asyncio.to_thread(a.cli, "space", "join", "casefile", "karima")
+    owner = await asyncio.to_thread(a.token, "amina")
+    karima = await asyncio.to_thread(a.token, "karima")
+    space_id = await scalar(a, "SELECT id FROM actors WHERE local_username = ?", "casefile")
+    karima_id = await scalar(a, "SELECT id FROM actors WHERE local_username = ?", "karima")
+    api = f"{a.base_url}/api/v1/spaces/{space_id}"
+
+    async with aiohttp.ClientSession() as http:
+        form = aiohttp.FormData()
+        form.add_field("file", b"Draft:", filename="brief.txt")
+        doc = await _json(http, "POST", f"{api}/documents", owner, data=form)
+        page = f"{a.base_url}/spaces/{space_id}/documents/{doc['id']}/edit#token={karima}"
+        driver = await asyncio.create_subprocess_exec(
+            str(NODE),
+            str(WEB / "tests" / "access_ends.mjs"),
+            page,
+            cwd=WEB,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        assert driver.stdout is not None
+        line = await asyncio.wait_for(driver.stdout.readline(), 60)
+        assert line.strip() == b"synced", line
+        await _json(http, "POST", f"{api}/members/{karima_id}/remove", owner)
+        out, err = await asyncio.wait_for(driver.communicate(), 60)
+    assert driver.returncode == 0, err.decode()[-3000:]
+    shown = json.loads(out.decode().strip().splitlines()[-1])
+    assert shown["state"] == "ended"
+    assert shown["status"] == "Your access to this document has ended."
+    assert shown["before"] == shown["after"] == "Draft:"  # read-only now
+    assert shown["errors"] == []

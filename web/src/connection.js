@@ -13,6 +13,11 @@ const MESSAGE_SAVE = 100
 const MAX_BACKOFF_MS = 30000
 export const REMOTE = 'remote'
 
+// The room's close codes (clientapi/spaces/live.py) after which reconnecting cannot help:
+// access ended (token revoked, account suspended, removed from the space), or a message the
+// server will never take (malformed, over 1 MB).
+const FINAL_CLOSES = { 4401: 'ended', 4403: 'ended', 4400: 'refused', 4413: 'refused' }
+
 function liveUrl (path) {
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:'
   return `${scheme}//${window.location.host}${path}`
@@ -28,7 +33,8 @@ function frame (type, write) {
 /**
  * Connects `doc` and `awareness` to the room at `path`, the token as the WebSocket
  * subprotocol (kept out of URLs and so out of access logs). `onState` hears 'connecting',
- * 'connected', 'synced', 'disconnected'; `onSaved` hears the server's answer to `save()`.
+ * 'connected', 'synced', 'disconnected', and, for good, 'ended' or 'refused'; `onSaved` hears
+ * the server's answer to `save()`.
  */
 export function connect ({ path, token, doc, awareness, onState, onSaved }) {
   let socket = null
@@ -78,11 +84,18 @@ export function connect ({ path, token, doc, awareness, onState, onSaved }) {
         encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID]))))
     })
     socket.addEventListener('message', (event) => receive(event.data))
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event) => {
       // Whoever we saw is no longer known to be here; they are announced again on reconnection.
       const others = [...awareness.getStates().keys()].filter((id) => id !== doc.clientID)
       awarenessProtocol.removeAwarenessStates(awareness, others, REMOTE)
       if (closedForGood) return
+      const final = FINAL_CLOSES[event.code]
+      if (final) {
+        // Trying again would be refused the same way (or resend what was refused).
+        closedForGood = true
+        onState(final)
+        return
+      }
       onState('disconnected')
       setTimeout(open, backoff)
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)

@@ -189,7 +189,9 @@ function start (root) {
     awareness,
     onState: (state) => {
       setState(state)
-      if (state === 'synced') view.dispatch({ effects: editable.reconfigure(EditorView.editable.of(true)) })
+      if (state === 'synced' || state === 'ended' || state === 'refused') {
+        view.dispatch({ effects: editable.reconfigure(EditorView.editable.of(state === 'synced')) })
+      }
     },
     onSaved: () => {
       saved.textContent = root.dataset.labelSaved || ''
