@@ -176,7 +176,7 @@ def _register_scope_gate(app: Quart) -> None:
     app.before_websocket(enforce_route_scope)
     from inbox.fetch_auth import refuse_blocked_signer
 
-    # A GET signed by a suspended (or, in allowlist mode, unlisted) domain is 403 everywhere.
+    # A GET signed by a suspended domain is 403 everywhere, whatever the fetch mode.
     app.before_request(refuse_blocked_signer)
 
 

@@ -29,6 +29,10 @@ def matches_domain(host: str, domains: frozenset[str]) -> bool:
     return any(".".join(parts[i:]) in domains for i in range(len(parts)))
 
 
+def is_suspended(policy: Policy, host: str) -> bool:
+    return matches_domain(host, policy.suspended)
+
+
 def is_silenced(policy: Policy, host: str) -> bool:
     return matches_domain(host, policy.silenced)
 

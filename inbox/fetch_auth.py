@@ -34,25 +34,29 @@ async def signed_requester() -> Actor | None:
 
 
 async def refuse_blocked_signer() -> None:
-    """Before every GET: a request signed with a key of a refused domain is 403, in every mode.
+    """Before every GET: a request signed with a key of a suspended domain is 403, in every mode.
 
     Only the keyId's host is read (no key is fetched, no signature checked): a server we
     suspended learns it is refused, whatever it asks for and whether or not authorized fetch
-    is on. Unsigned GETs and POSTs (the inbox checks its own) pass untouched.
+    is on. Allowlist mode is left to the routes: an unlisted server may still read what anyone
+    may (its Follow is what gets refused). Unsigned GETs and POSTs (the inbox checks its own)
+    pass untouched.
     """
     if request.method not in ("GET", "HEAD"):
         return
     names = {k.lower() for k, _ in request.headers.items()}
     if "signature" not in names and "signature-input" not in names:
         return
-    from federation.policy import check_inbound_host
+    from federation.errors import Refused
+    from federation.policy import is_suspended, load_policy
     from inbox.verify import key_id_host_of
 
     try:
         host = key_id_host_of(request.headers)
     except FederationError:
         return  # malformed: whoever verifies it answers 401
-    await check_inbound_host(host)
+    if is_suspended(await load_policy(), host):
+        raise Refused("this server does not federate with your domain")
 
 
 async def require_signed_get() -> Actor:

@@ -100,3 +100,16 @@ def test_every_combination_is_in_the_table() -> None:
     assert rows == {
         (a, w, p) for a in (False, True) for w in ("unsigned", "peer", "suspended") for p in PATHS
     }
+
+
+async def test_allowlist_mode_leaves_reads_to_the_routes(app, client, settings) -> None:
+    """Only suspension refuses a signed GET outright: in allowlist mode an unlisted server
+    still reads what anyone may (it is its Follow and its deliveries that are refused)."""
+    from federation.domain_blocks import set_federation_mode
+
+    await create_member(settings, "author")
+    await set_federation_mode("test", "allowlist")
+    peer = await remote_peer(host="unlisted.example")
+    headers = signed_get("/users/author", peer.actor.key_id)
+    answer = await client.get("/users/author", headers=headers)
+    assert answer.status_code == 200
