@@ -81,9 +81,18 @@ async def _group_size(member: Actor, first: Notification, grouped: frozenset[str
     return max(await rows.count(), 1)
 
 
+PARTIAL_FIELDS = ("id", "acct", "url", "avatar", "avatar_static", "locked", "bot")
+
+
 async def _results(
-    member: Actor, rows: list[Notification], grouped: frozenset[str], limit: int
+    member: Actor,
+    rows: list[Notification],
+    grouped: frozenset[str],
+    limit: int,
+    partial: bool = False,
 ) -> tuple[dict[str, Any], list[int]]:
+    """With `partial` (`expand_accounts=partial_avatars`), only each group's most recent
+    account is rendered in full; the others are `partial_accounts` (Mastodon's shape)."""
     """Groups (newest first) from notification rows (newest first), up to `limit`."""
     visible = await shown_posts(rows, member)
     rows = [r for r in rows if r.post_id is None or r.post_id in visible]  # type: ignore[attr-defined]
@@ -94,11 +103,13 @@ async def _results(
             continue
         groups.setdefault(key, []).append(row)
     accounts: dict[int, Actor] = {}
+    newest_accounts: set[int] = set()
     post_ids: list[int] = []
     out = []
     page_ids: list[int] = []
     for key, members in groups.items():
         newest = members[0]
+        newest_accounts.add(newest.account.id)
         samples: list[int] = []
         for row in members:
             accounts.setdefault(row.account.id, row.account)
@@ -120,11 +131,18 @@ async def _results(
             if newest.post_id not in post_ids:  # type: ignore[attr-defined]
                 post_ids.append(newest.post_id)  # type: ignore[attr-defined]
         out.append(group)
-    body = {
-        "accounts": [await account(a, with_counts=False) for a in accounts.values()],
+    rendered = {i: await account(a, with_counts=False) for i, a in accounts.items()}
+    body: dict[str, Any] = {
+        "accounts": [e for i, e in rendered.items() if not partial or i in newest_accounts],
         "statuses": await statuses([visible[i] for i in post_ids], member),
         "notification_groups": out,
     }
+    if partial:
+        body["partial_accounts"] = [
+            {k: e.get(k) for k in PARTIAL_FIELDS}
+            for i, e in rendered.items()
+            if i not in newest_accounts
+        ]
     return body, page_ids
 
 
@@ -138,7 +156,12 @@ async def _page_rows(member: Actor, page: Page) -> list[Notification]:
 async def grouped_notifications() -> Response:
     member = await require_member("read:notifications")
     page = parse_page(request.args, default=40, maximum=80)
-    body, ids = await _results(member, await _page_rows(member, page), _grouped_types(), page.limit)
+    expand = request.args.get("expand_accounts") or "full"
+    if expand not in ("full", "partial_avatars"):
+        raise Unprocessable("expand_accounts must be full or partial_avatars")
+    rows = await _page_rows(member, page)
+    partial = expand == "partial_avatars"
+    body, ids = await _results(member, rows, _grouped_types(), page.limit, partial)
     response = json_response(body)
     link = link_header(request.base_url, request.args, ids)
     if link:

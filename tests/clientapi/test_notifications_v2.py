@@ -51,6 +51,19 @@ async def test_grouped_notifications_and_unread_count(client, settings) -> None:
     assert len(flat["notification_groups"]) == 6
     assert all(g["group_key"].startswith("ungrouped-") for g in flat["notification_groups"])
 
+    # Mastodon.py's default: the newest account of each group in full, the others partial.
+    partial = await (
+        await client.get("/api/v2/notifications?expand_accounts=partial_avatars", headers=auth)
+    ).get_json()
+    full_ids = {a["id"] for a in partial["accounts"]}
+    partial_ids = {a["id"] for a in partial["partial_accounts"]}
+    assert full_ids | partial_ids == {str(f.id) for f in fans} and not full_ids & partial_ids
+    assert set(partial["partial_accounts"][0]) == {
+        "id", "acct", "url", "avatar", "avatar_static", "locked", "bot"
+    }  # fmt: skip
+    bad = await client.get("/api/v2/notifications?expand_accounts=everything", headers=auth)
+    assert bad.status_code == 422
+
     one = await client.get(f"/api/v2/notifications/{favs['group_key']}", headers=auth)
     assert (await one.get_json())["notification_groups"][0]["notifications_count"] == 3
     who = await client.get(f"/api/v2/notifications/{favs['group_key']}/accounts", headers=auth)
