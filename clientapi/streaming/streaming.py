@@ -36,7 +36,7 @@ from outbox.filtering import hidden_posts
 from outbox.lists import exclusive_members, home_hides, lists_showing, owns_list
 from outbox.threads import root_of
 from outbox.viewing import may_have_viewed, may_view
-from storage.models import Actor, Conversation, Follow, Notification, Post
+from storage.models import Actor, Announce, Conversation, Follow, Notification, Post
 
 log = logging.getLogger(__name__)
 
@@ -173,9 +173,23 @@ async def render(
         if label == ["direct"]:
             # Mastodon's direct stream carries conversations, not bare statuses.
             messages.append(event(label, "conversation", await conversation(post, viewer, entity)))
+        elif label == ["user"] and name == "update" and (boost := await space_boost(post, viewer)):
+            messages.append(event(label, name, await status(boost, viewer)))
         else:
             messages.append(event(label, name, entity))
     return messages
+
+
+async def space_boost(post: Post, viewer: Actor) -> Announce | None:
+    """A followed space's post reaches its members' home as the space's boost, as the home
+    timeline shows it; unless the viewer wrote it or follows its author."""
+    if post.space_id is None or post.actor_id == viewer.id:  # type: ignore[attr-defined]
+        return None
+    if await Follow.exists(follower=viewer, target_id=post.actor_id, accepted=True):  # type: ignore[attr-defined]
+        return None
+    return await Announce.get_or_none(actor_id=post.space_id, post=post).prefetch_related(  # type: ignore[attr-defined]
+        "post"
+    )
 
 
 async def conversation(post: Post, viewer: Actor, last_status: dict[str, Any]) -> dict[str, Any]:

@@ -155,7 +155,9 @@ async def test_websocket_stream_stops_at_once(scene: Scene, change: str) -> None
         # The control: while her access holds, the post reaches her (the test can see a leak).
         before = await scene.post_in_space("BEFORE the change")
         frame = json.loads(await asyncio.wait_for(ws.receive(), 5))
-        assert frame["event"] == "update" and json.loads(frame["payload"])["id"] == before
+        shown = json.loads(frame["payload"])  # the space's boost of it, as at home
+        assert frame["event"] == "update" and shown["reblog"]["id"] == before
+        assert shown["account"]["group"] is True
         started = time.monotonic()
         await CHANGES[change](scene)
         await scene.post_in_space("SECRET after the change")
