@@ -39,6 +39,7 @@ BLUEPRINT_MODULES: list[str] = [
     "clientapi.spaces.space_library",
     "clientapi.spaces.letter_feeds",
     "clientapi.spaces.live",
+    "clientapi.spaces.document_history",
     "clientapi.accounts.member_lists",
     "clientapi.statuses.status_choices",
     "clientapi.statuses.scheduled",

@@ -138,6 +138,8 @@ LOGGED_OUT_READABLE = _keys(
     "GET space_library_api.list_documents",
     "GET space_library_api.show_document",
     "GET space_library_api.download_document",
+    "GET document_history_api.diff",
+    "GET document_history_api.export_version",
     "GET space_library_api.list_events",
     "GET space_library_api.show_event",
     # The HTML pages of a profile and a post.
@@ -306,6 +308,8 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "GET space_library_api.list_documents",
         "GET space_library_api.show_document",
         "GET space_library_api.download_document",
+        "GET document_history_api.diff",
+        "GET document_history_api.export_version",
         "GET space_library_api.list_events",
         "GET space_library_api.show_event",
         # AS2 and HTML: a post's object, its Create, its page.
@@ -433,6 +437,7 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "write",
         "POST space_library_api.upload_document",
         "POST live_api.save",
+        "POST document_history_api.restore",
         "WS live_api.live",
         "POST letter_feeds.create_feed",
         "POST letter_feeds.revoke_feed",

@@ -185,6 +185,36 @@ async def persist(document_id: int, ydoc: Doc) -> bytes:
     return encoded
 
 
+async def replace_text(document_id: int, body: str) -> None:
+    """The live text becomes `body` (a restored version) as one edit of the shared document,
+    not a new document: editors in the room receive it like any edit, and their offline
+    edits still merge. A document never edited live has no live state to change."""
+    room = _rooms.get(document_id)
+    if room is None:
+        document = await LibraryDocument.get(id=document_id)
+        if not document.live_state:
+            return
+        ydoc = Doc()
+        ydoc.apply_update(base64.b64decode(document.live_state))
+        _replace(ydoc, body)
+        await persist(document_id, ydoc)
+        return
+    async with room.lock:
+        before = room.doc.get_state()
+        _replace(room.doc, body)
+        update = room.doc.get_update(before)
+        room.stored = await persist(room.document_id, room.doc)
+    for peer in room.peers:
+        peer.outbox.put_nowait(sync_message(SYNC_UPDATE, update))
+
+
+def _replace(ydoc: Doc, body: str) -> None:
+    text = ydoc.get(TEXT_NAME, type=Text)
+    with ydoc.transaction():
+        del text[0 : len(text)]
+        text.insert(0, body)
+
+
 def join(room: Room, peer: Peer) -> None:
     """A new peer enters: it is owed the server's state vector and everyone's awareness."""
     room.peers.add(peer)

@@ -22,6 +22,7 @@ from clientapi.params import body_params, id_or_404
 from clientapi.spaces.spaces import PREFIX, find_space
 from clientapi.statuses.status_entity import status
 from federation.errors import NotFound, Unprocessable
+from spaces.history import coauthors_by_version
 from spaces.library import (
     Upload,
     add_document,
@@ -50,6 +51,7 @@ async def _document_entity(doc: LibraryDocument, space: Actor, *, versions: bool
         await LibraryVersion.filter(document=doc).order_by("version").prefetch_related("uploader")
     )
     current = next((v for v in rows if v.version == doc.current_version), rows[-1])
+    coauthors = await coauthors_by_version(rows if versions else [current])
 
     async def version_entity(v: LibraryVersion) -> dict[str, Any]:
         return {
@@ -61,6 +63,8 @@ async def _document_entity(doc: LibraryDocument, space: Actor, *, versions: bool
             "uploader": await account(v.uploader, with_counts=False) if v.uploader else None,
             "created_at": iso(v.created_at),
             "url": f"{download_url(settings(), space, doc.id)}?version={v.version}",
+            # Who edited it live since the version before (or restored it): Mastodon accounts.
+            "coauthors": [await account(a, with_counts=False) for a in coauthors[v.id]],
         }
 
     entity: dict[str, Any] = {
