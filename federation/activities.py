@@ -49,6 +49,7 @@ MAX_RECIPIENTS = 10_000
 MAX_TEXT_CHARS = 100_000  # content, summary, name, contentMap values: generous for articles
 MAX_URL_CHARS = 4_096
 MAX_TYPE_CHARS = 256
+ACTOR_TYPES = frozenset({"Person", "Group", "Service", "Application", "Organization"})
 MAX_LIST_ITEMS = 10_000  # tags, attachments, Flag objects: nothing legitimate comes close
 MAX_JSON_DEPTH = 32
 MAX_JSON_BYTES = 2 * 1024 * 1024  # as large as a remote document we agree to fetch
@@ -271,6 +272,15 @@ def parse_object(doc: dict[str, Any]) -> ParsedObject:
         content_map=dict(content_map),
         raw=doc,
     )
+
+
+def check_created_object(activity: Incoming) -> None:
+    """A `Create` or `Update` that embeds an object is refused (400, with the reason) when that
+    object would not parse, so its sender hears why instead of a 202 and silence."""
+    if activity.type in ("Create", "Update") and isinstance(activity.object, dict):
+        if activity.object_type in ACTOR_TYPES:
+            return  # an actor's Update: its document is validated when it is stored
+        parse_object(activity.object)
 
 
 def _check_document(doc: dict[str, Any]) -> None:

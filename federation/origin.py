@@ -21,12 +21,10 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from federation.activities import Incoming, same_host
+from federation.activities import ACTOR_TYPES, Incoming, same_host
 from federation.errors import BadSignature, Refused
 
 __all__ = ["ACTOR_TYPES", "EmbeddedTrust", "check_origin"]
-
-ACTOR_TYPES = frozenset({"Person", "Group", "Service", "Application", "Organization"})
 
 
 class EmbeddedTrust(enum.Enum):

@@ -1,8 +1,9 @@
 """POST /inbox (shared) and each local actor's inbox: the gate every inbound activity passes.
 
-body cap (413) -> content type (415) -> JSON (400) -> signature (401) -> key owner is the actor
-(401) -> domain policy (403) -> origin checks (403) -> dedupe -> store -> 202. Nothing is stored
-unless every check passed; handling happens after the answer, from the stored row.
+body cap (413) -> content type (415) -> JSON, and a created object that parses (400) ->
+signature (401) -> key owner is the actor (401) -> domain policy (403) -> origin checks (403)
+-> dedupe -> store -> 202. Nothing is stored unless every check passed; handling happens after
+the answer, from the stored row.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from actors.existence import may_know
 from baraza.negotiation import is_as2_content_type
 from baraza.responses import json_response
 from baraza.services import services
-from federation.activities import host_of, parse_activity, parse_json
+from federation.activities import check_created_object, host_of, parse_activity, parse_json
 from federation.errors import FederationError, NotFound, Refused, UnsupportedMediaType
 from federation.origin import check_origin
 from federation.policy import check_inbound_host
@@ -33,6 +34,7 @@ async def _receive() -> Response:
     if not is_as2_content_type(request.headers.get("Content-Type")):
         raise UnsupportedMediaType("send application/activity+json")
     activity = parse_activity(parse_json(body))
+    check_created_object(activity)
     signer = await verify_signed_request(
         services(),
         method=request.method,

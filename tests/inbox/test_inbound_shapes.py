@@ -22,12 +22,13 @@ import pytest
 
 from baraza.ids import new_id
 from clientapi.statuses.status_entity import status
-from federation.activities import parse_activity
+from federation.activities import check_created_object, parse_activity
 from federation.errors import FederationError
 from federation.origin import check_origin
 from inbox.ingest import POST_TYPES, store_remote_post
 from storage.models import Actor
 from tests.conftest import peer_fixtures_dir
+from tests.inbox.signed import body_of, remote_peer
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 PASTURE_ACTOR = "http://pasture-one-actor/actor"
@@ -132,6 +133,7 @@ async def _ingest(create: dict[str, Any], base_url: str) -> tuple[str, Any]:
     """("refused", error) for a 4xx, ("dropped", type) for a non-post, else ("stored", post)."""
     try:
         activity = parse_activity(create)
+        check_created_object(activity)  # the inbox gate: a 400 to the sender, not a 202
         check_origin(activity, activity.actor)
         author = await _actor(activity.actor)
         inner = activity.object
@@ -332,3 +334,38 @@ async def test_rendering_rule(app, settings, extra: dict, expected: dict, why: s
         assert len(entity["mentions"]) == expected["mentions"], why
     if "tags" in expected:
         assert [t["name"] for t in entity["tags"]] == expected["tags"], why
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"type": None}, "missing type"),
+        ({"id": None}, "object has no id"),
+        ({"content": ["a", "list"]}, "content must be a string"),
+    ],
+)
+async def test_inbox_answers_why_it_refuses_a_created_object(
+    app, client, changes: dict, reason: str
+) -> None:
+    """The sender hears why (400 with the reason) instead of a 202 followed by silence."""
+    peer = await remote_peer()
+    note = {
+        "id": f"{peer.uri}/notes/1",
+        "type": "Note",
+        "attributedTo": peer.uri,
+        "content": "<p>text</p>",
+        "to": [PUBLIC],
+        **changes,
+    }
+    create = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{peer.uri}/activities/1",
+        "type": "Create",
+        "actor": peer.uri,
+        "to": [PUBLIC],
+        "object": {k: v for k, v in note.items() if v is not None},
+    }
+    body = body_of(create)
+    response = await client.post("/inbox", data=body, headers=peer.signed_headers("/inbox", body))
+    assert response.status_code == 400
+    assert reason in (await response.get_json())["error"]
