@@ -26,17 +26,30 @@ def _since(value: str | None, now: datetime) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _window(args: argparse.Namespace, now: datetime) -> tuple[datetime, datetime]:
+    """A month's Letter exactly as it is sent (`--period`), or from `--since` until now."""
+    from spaces.letter import month_bounds
+
+    if args.period is None:
+        return _since(args.since, now), now
+    if args.since is not None:
+        raise _cli_error("give --period or --since, not both")
+    try:
+        return month_bounds(args.period)
+    except ValueError as exc:
+        raise _cli_error(f"--period wants a month like 2026-11, not {args.period!r}") from exc
+
+
 async def cmd_letter_preview(settings: Settings, args: argparse.Namespace) -> int:
     from actors.accounts import require_member, require_space
     from spaces.letter import NETWORK, build_digest, render_text
 
     if bool(args.space) == bool(args.network):
         raise _cli_error("name a SPACE or give --network")
-    now = datetime.now(UTC)
-    since = _since(args.since, now)
+    since, until = _window(args, datetime.now(UTC))
     scope: Any = NETWORK if args.network else await require_space(args.space)
     reader = await require_member(args.member) if args.member else None
-    digest = await build_digest(reader, scope, since, now)
+    digest = await build_digest(reader, scope, since, until)
     language = args.language or (reader.ui_language if reader else None) or "en"
     print(render_text(digest, language), end="")
     return 0
@@ -98,6 +111,7 @@ def register_letter(sub: Any) -> None:
     preview.add_argument("space", nargs="?")
     preview.add_argument("--network", action="store_true")
     preview.add_argument("--since", help="start date (default: the first of this month)")
+    preview.add_argument("--period", help="a month's Letter as sent, like 2026-11")
     preview.add_argument("--member", help="as this member sees it (default: anonymous)")
     preview.add_argument("--language", help="en, fr, ar, de or pt")
     preview.set_defaults(handler=cmd_letter_preview)

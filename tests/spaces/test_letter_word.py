@@ -126,3 +126,15 @@ async def test_unsubscribe_get_only_confirms_and_one_click_post_unsubscribes(
     assert done.status_code == 200
     assert (await Actor.get(id=member.id)).document["letter_unsubscribed"] is True
     assert (await client.post("/letter/unsubscribe?token=1.forged")).status_code == 404
+
+
+def test_preview_of_a_past_month_shows_that_month_only(tmp_path) -> None:
+    from tests.baraza.test_cli import run
+
+    assert run(tmp_path, "init").returncode == 0
+    shown = run(tmp_path, "letter", "preview", "--network", "--period", "2020-02")
+    assert shown.returncode == 0, shown.stderr
+    assert "From 2020-02-01 to 2020-02-29" in shown.stdout
+    for bad in (("--period", "2020-13"), ("--period", "2020-02", "--since", "2020-01-01")):
+        refused = run(tmp_path, "letter", "preview", "--network", *bad)
+        assert refused.returncode != 0 and len(refused.stderr.strip().splitlines()) == 1
