@@ -46,18 +46,6 @@ def wants_html(accept: str | None) -> bool:
     return html_q > 0 and html_q > as2_q
 
 
-def prefers_as2(accept: str | None) -> bool:
-    """True when an ActivityStreams type is named and preferred over text/html.
-
-    For URLs that are HTML first (`/@name/ID`, `/@name`): a peer resolving a pasted link
-    asks for AS2 by name; a request naming neither keeps getting the page.
-    """
-    if not accept:
-        return False
-    as2_q = max((q for media, q, _ in _parse_accept(accept) if media in AS2_TYPES), default=-1.0)
-    return as2_q > 0 and not wants_html(accept)
-
-
 def is_as2_content_type(content_type: str | None) -> bool:
     """Inbox bodies: AS2 types, or plain JSON (some peers send application/json)."""
     if not content_type:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from quart import Blueprint, Response, render_template, request
 
 from baraza.i18n import N_, _
-from baraza.negotiation import prefers_as2
+from baraza.negotiation import wants_html
 from outbox.collection import OUTBOX_VISIBILITIES
 from storage.models import Actor, Follow, Post
 
@@ -45,7 +45,7 @@ async def profile_page(name: str) -> Response:
     from actors.routes import _actor_answer, visible_actor
 
     actor = await visible_actor(name, None)
-    if prefers_as2(request.headers.get("Accept")):
+    if not wants_html(request.headers.get("Accept")):
         return await _actor_answer(actor)  # the profile URL resolves to the actor, as Mastodon's
     return await render_profile(actor)
 
@@ -69,9 +69,9 @@ async def render_post(post: Post) -> Response:
 async def post_page(name: str, post_id: int) -> Response:
     from outbox.routes import visible_post
 
-    if prefers_as2(request.headers.get("Accept")):
-        # The URL a member pastes is the one peers resolve: answer them in AS2, as the post's
-        # id does (content negotiation; `rel="alternate"` in the HTML names the id too).
+    if not wants_html(request.headers.get("Accept")):
+        # The URL a member pastes is the one peers resolve: answer AS2 unless HTML is
+        # preferred, as the post's id does (`rel="alternate"` in the HTML names the id too).
         from outbox.routes import post_document
 
         return await post_document(name, post_id)

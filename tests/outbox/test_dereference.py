@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from baraza.negotiation import prefers_as2
 from baraza.settings import Settings
 from outbox.activity_access import ActivityFacts, Answer, decide
 from storage.models import Activity
@@ -192,18 +191,19 @@ def test_decide(facts: ActivityFacts, answer: Answer) -> None:
     assert decide(facts) is answer
 
 
-@pytest.mark.parametrize(
-    ("accept", "as2"),
-    [
-        ("application/activity+json", True),
-        ('application/ld+json; profile="https://www.w3.org/ns/activitystreams"', True),
-        ("text/html,application/xhtml+xml,*/*;q=0.8", False),
-        ("*/*", False),
-        ("", False),
-        (None, False),
-        ("application/activity+json;q=0", False),
-        ("text/html;q=0.5, application/activity+json", True),
-    ],
-)
-def test_prefers_as2(accept: str | None, as2: bool) -> None:
-    assert prefers_as2(accept) is as2
+async def test_post_url_answers_peers_with_logged_out_reading_off(app, settings) -> None:
+    """Servers resolving a pasted link are not browsers: the instance setting that closes
+    pages to logged-out readers leaves the AS2 answer open, as for the post's id."""
+    from actors.accounts import create_member
+    from outbox import actions
+    from storage.settings_store import set_logged_out_reading
+
+    client = app.test_client()
+    amina = await create_member(settings, "amina")
+    post = await actions.create_post(settings, amina, "<p>hello</p>")
+    await set_logged_out_reading(False)
+    as2 = await client.get(f"/@amina/{post.id}", headers=AS2)
+    assert as2.status_code == 200 and (await as2.get_json())["id"] == post.uri
+    assert (await client.get(f"/@amina/{post.id}", headers=HTML)).status_code == 401
+    assert (await client.get("/@amina", headers=HTML)).status_code == 401
+    assert (await client.get("/@amina", headers=AS2)).status_code == 200
