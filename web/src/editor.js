@@ -13,11 +13,11 @@ import { EditorView, keymap } from '@codemirror/view'
 import { defaultKeymap } from '@codemirror/commands'
 import { Language, defaultHighlightStyle, defineLanguageFacet, syntaxHighlighting } from '@codemirror/language'
 import { GFM, parser as markdownParser } from '@lezer/markdown'
-import MarkdownIt from 'markdown-it'
 
 import { connect } from './connection.js'
 import { insertLink, insertTable, toggleInline, toggleLinePrefix } from './format.js'
 import { PALETTE, linesTakeTheirOwnDirection, remoteSelections, renderPeople } from './presence.js'
+import { showMarkdown } from './preview.js'
 
 function tokenFromFragment () {
   const params = new URLSearchParams(window.location.hash.slice(1))
@@ -55,16 +55,9 @@ async function documentTitle (token, livePath) {
   }
 }
 
-// Raw HTML in the text is shown as text, and only http(s)/mailto links are made links:
-// the preview shows what the document says without running anything it holds.
 // Markdown highlighting straight from the Lezer parser (with GitHub's tables and strikethrough):
 // @codemirror/lang-markdown would also bundle HTML, CSS and JavaScript parsers for code blocks.
 const markdownLanguage = new Language(defineLanguageFacet(), markdownParser.configure([GFM]), [], 'markdown')
-
-const renderer = new MarkdownIt({ html: false, linkify: true })
-renderer.validateLink = (url) => /^(https?:|mailto:|#|\/)/i.test(url.trim())
-
-const BLOCKS = 'p, ul, ol, li, h1, h2, h3, h4, h5, h6, blockquote, table, th, td, pre'
 
 function commands (root, view) {
   const labels = root.dataset
@@ -122,10 +115,7 @@ function start (root) {
     pending = true
     window.requestAnimationFrame(() => {
       pending = false
-      preview.innerHTML = renderer.render(text.toString())
-      // Each block takes its direction from its own first words, whatever the page's
-      // language: an English list in an Arabic page keeps its bullets on the left.
-      for (const block of preview.querySelectorAll(BLOCKS)) block.dir = 'auto'
+      showMarkdown(preview, text.toString())
     })
   }
   text.observe(showPreview)

@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { insertLink, insertTable, toggleInline, toggleLinePrefix } from '../src/format.js'
 import { startsRightToLeft } from '../src/presence.js'
+import { renderMarkdown } from '../src/preview.js'
 
 /** Applies an edit the way CodeMirror does: change positions refer to the original text. */
 function apply (text, edit) {
@@ -47,4 +48,16 @@ const directions = [
 ]
 for (const [why, line, rtl] of directions) {
   test(`direction: ${why}`, () => assert.equal(startsRightToLeft(line), rtl))
+}
+
+const previews = [
+  ['a table', '| A | B |\n| --- | --- |\n| 1 | 2 |', /<table>[\s\S]*<th>A<\/th>[\s\S]*<td>2<\/td>/],
+  ['headings and lists', '## T\n\n- a\n1. b', /<h2>T<\/h2>\n<ul>\n<li>a<\/li>\n<\/ul>\n<ol>\n<li>b<\/li>/],
+  ['raw HTML is text', '<img src=x onerror=alert(1)>', /^<p>&lt;img src=x onerror=alert\(1\)&gt;<\/p>\n$/],
+  ['a javascript: link is no link', '[x](javascript:alert(1))', /^<p>\[x\]\(javascript:alert\(1\)\)<\/p>\n$/],
+  ['a protocol-relative link is no link', '[x](//evil.example/)', /^<p>\[x\]\(\/\/evil.example\/\)<\/p>\n$/],
+  ['an https link is a link', '[x](https://example.org/)', /<a href="https:\/\/example.org\/">x<\/a>/]
+]
+for (const [why, text, shape] of previews) {
+  test(`preview: ${why}`, () => assert.match(renderMarkdown(text), shape))
 }
