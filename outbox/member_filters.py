@@ -13,6 +13,7 @@ from baraza.ids import new_id
 from federation.errors import NotFound, Unprocessable
 from outbox.commit import action
 from outbox.content_filters import ACTIONS, CONTEXTS
+from outbox.surface import filters_changed
 from outbox.viewing import may_view
 from storage.models import Actor, ContentFilter, FilterKeyword, FilterStatus, Post
 
@@ -80,6 +81,11 @@ def _expiry(shape: FilterShape) -> datetime | None:
     return datetime.now(UTC) + timedelta(seconds=shape.expires_in)
 
 
+async def _owner_of(filter_id: int) -> int:
+    owner_ids = await ContentFilter.filter(id=filter_id).values_list("owner_id", flat=True)
+    return owner_ids[0] if owner_ids else 0
+
+
 async def own_filter(owner: Actor, filter_id: int | None) -> ContentFilter:
     found = await ContentFilter.get_or_none(id=filter_id, owner=owner) if filter_id else None
     if found is None:
@@ -89,7 +95,8 @@ async def own_filter(owner: Actor, filter_id: int | None) -> ContentFilter:
 
 async def create_filter(owner: Actor, shape: FilterShape) -> ContentFilter:
     check_shape(shape, creating=True)
-    async with action():
+    async with action() as after:
+        after.add(lambda: filters_changed(owner.id))
         row = await ContentFilter.create(
             id=new_id(),
             owner=owner,
@@ -104,7 +111,8 @@ async def create_filter(owner: Actor, shape: FilterShape) -> ContentFilter:
 
 async def update_filter(row: ContentFilter, shape: FilterShape) -> ContentFilter:
     check_shape(shape, creating=False)
-    async with action():
+    async with action() as after:
+        after.add(lambda: filters_changed(row.owner_id))  # type: ignore[attr-defined]
         if shape.title is not None:
             row.title = shape.title.strip()
         if shape.context is not None:
@@ -139,7 +147,9 @@ async def _apply_keywords(row: ContentFilter, changes: tuple[KeywordChange, ...]
 
 
 async def delete_filter(row: ContentFilter) -> None:
-    async with action():
+    owner_id = row.owner_id  # type: ignore[attr-defined]
+    async with action() as after:
+        after.add(lambda: filters_changed(owner_id))
         await row.delete()
 
 
@@ -157,7 +167,8 @@ async def own_keyword(owner: Actor, keyword_id: int | None) -> FilterKeyword:
 async def add_keyword(
     row: ContentFilter, keyword: str | None, whole_word: bool | None
 ) -> FilterKeyword:
-    async with action():
+    async with action() as after:
+        after.add(lambda: filters_changed(row.owner_id))  # type: ignore[attr-defined]
         return await FilterKeyword.create(
             id=new_id(),
             content_filter=row,
@@ -169,7 +180,9 @@ async def add_keyword(
 async def update_keyword(
     row: FilterKeyword, keyword: str | None, whole_word: bool | None
 ) -> FilterKeyword:
-    async with action():
+    owner_id = await _owner_of(row.content_filter_id)  # type: ignore[attr-defined]
+    async with action() as after:
+        after.add(lambda: filters_changed(owner_id))
         if keyword is not None:
             row.keyword = check_keyword(keyword).strip()
         if whole_word is not None:
@@ -179,7 +192,9 @@ async def update_keyword(
 
 
 async def delete_keyword(row: FilterKeyword) -> None:
-    async with action():
+    owner_id = await _owner_of(row.content_filter_id)  # type: ignore[attr-defined]
+    async with action() as after:
+        after.add(lambda: filters_changed(owner_id))
         await row.delete()
 
 
@@ -199,7 +214,8 @@ async def add_status(row: ContentFilter, owner: Actor, post_id: int | None) -> F
     post = await Post.get_or_none(id=post_id, deleted_at=None) if post_id else None
     if post is None or not await may_view(post, owner):
         raise NotFound("Record not found")
-    async with action():
+    async with action() as after:
+        after.add(lambda: filters_changed(owner.id))
         existing = await FilterStatus.get_or_none(content_filter=row, post=post)
         if existing is not None:
             return existing
@@ -207,5 +223,7 @@ async def add_status(row: ContentFilter, owner: Actor, post_id: int | None) -> F
 
 
 async def delete_status(row: FilterStatus) -> None:
-    async with action():
+    owner_id = await _owner_of(row.content_filter_id)  # type: ignore[attr-defined]
+    async with action() as after:
+        after.add(lambda: filters_changed(owner_id))
         await row.delete()

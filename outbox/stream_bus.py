@@ -26,7 +26,7 @@ QUEUE_SIZE = 256
 
 @dataclass(frozen=True)
 class BusEvent:
-    kind: str  # update | delete | notification
+    kind: str  # update | delete | notification | filters_changed
     post_id: int | None = None
     notification_id: int | None = None
     recipient_id: int | None = None

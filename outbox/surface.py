@@ -198,6 +198,11 @@ def notification_released(notification_id: int, recipient_id: int) -> None:
     )
 
 
+def filters_changed(owner_id: int) -> None:
+    """A member's filters changed: their apps reload them (Mastodon's `filters_changed`)."""
+    stream_bus.publish(stream_bus.BusEvent("filters_changed", recipient_id=owner_id))
+
+
 def status_updated(post: Post) -> None:
     stream_bus.publish(stream_bus.BusEvent("status.update", post_id=post.id))
 

@@ -143,6 +143,10 @@ async def render(
     item: stream_bus.BusEvent, viewer: Actor, subs: frozenset[Subscription]
 ) -> list[str]:
     """The messages (zero or more) this connection sends for one bus event."""
+    if item.kind == "filters_changed":  # Mastodon's event carries no payload
+        if item.recipient_id != viewer.id or not any(s.stream == "user" for s in subs):
+            return []
+        return [orjson.dumps({"stream": ["user"], "event": "filters_changed"}).decode()]
     if item.kind == "notification":
         wanted = [s for s in subs if s.stream in ("user", "user:notification")]
         if not wanted or item.recipient_id != viewer.id:

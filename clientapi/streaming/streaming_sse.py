@@ -47,7 +47,7 @@ PATHS = {
 def sse_frame(message: str) -> bytes:
     """One WebSocket-style message (`{"stream", "event", "payload"}`) as an SSE event."""
     parsed = orjson.loads(message)
-    return f"event: {parsed['event']}\ndata: {parsed['payload']}\n\n".encode()
+    return f"event: {parsed['event']}\ndata: {parsed.get('payload', '')}\n\n".encode()
 
 
 async def _events(

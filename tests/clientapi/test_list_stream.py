@@ -168,3 +168,26 @@ async def test_someone_elses_list_is_an_unknown_stream(scene: Scene) -> None:
         headers={"Authorization": f"Bearer {token}"},
     )
     assert sse.status_code == 422
+
+
+async def test_filter_changes_reach_the_owners_user_stream(scene: Scene) -> None:
+    other, _ = await issue_token(scene.carla, "read")
+    async with (
+        scene.client.websocket(
+            "/api/v1/streaming", query_string={"stream": "user", "access_token": scene.token}
+        ) as ws,
+        scene.client.websocket(
+            "/api/v1/streaming", query_string={"stream": "user", "access_token": other}
+        ) as theirs,
+    ):
+        await asyncio.sleep(0.2)
+        made = await scene.client.post(
+            "/api/v2/filters", headers=scene.auth, json={"title": "x", "context": ["home"]}
+        )
+        filter_id = (await made.get_json())["id"]
+        await scene.client.post(
+            f"/api/v2/filters/{filter_id}/keywords", headers=scene.auth, json={"keyword": "y"}
+        )
+        frames = await _frames(ws)
+        assert await _frames(theirs) == []
+    assert frames == [{"stream": ["user"], "event": "filters_changed"}] * 2
