@@ -207,3 +207,47 @@ async def test_sse_direct_stream_and_its_deletes(scene: Scene) -> None:
             body += await asyncio.wait_for(connection.receive(), WAIT)
         await connection.disconnect()
     assert f"event: delete\ndata: {dm.id}\n\n".encode() in body
+
+
+async def test_a_remote_delete_leaves_the_streams_too(scene: Scene) -> None:
+    """An inbound Delete (a remote author) surfaces as a local delete does."""
+    from inbox import processor
+    from storage.models import Follow
+    from tests.inbox.signed import body_of, remote_peer
+
+    rita = await remote_peer()
+    await Follow.create(follower=scene.bilal, target=rita.actor, accepted=True)  # hears of her
+    note = {
+        "id": "https://remote.example/notes/7",
+        "type": "Note",
+        "attributedTo": rita.uri,
+        "content": "<p>remote ruling</p>",
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "cc": [],
+    }
+    context = "https://www.w3.org/ns/activitystreams"
+
+    async def deliver(doc: dict) -> None:
+        body = body_of({"@context": context, "actor": rita.uri, **doc})
+        answer = await scene.client.post(
+            "/inbox", data=body, headers=rita.signed_headers("/inbox", body)
+        )
+        assert answer.status_code == 202, await answer.get_data()
+        await processor.drain()
+
+    async with scene.client.websocket(
+        "/api/v1/streaming", query_string={"stream": "public", "access_token": scene.bilal_token}
+    ) as ws:
+        await _listening()
+        await deliver({"id": "https://remote.example/c/7", "type": "Create", "object": note})
+        (update,) = await _frames(ws, 1)
+        post_id = json.loads(update["payload"])["id"]
+        await deliver(
+            {
+                "id": "https://remote.example/d/7",
+                "type": "Delete",
+                "object": {"id": note["id"], "type": "Tombstone"},
+            }
+        )
+        (gone,) = await _frames(ws, 1)
+    assert gone == {"stream": ["public"], "event": "delete", "payload": post_id}
