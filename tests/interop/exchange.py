@@ -199,6 +199,57 @@ async def exchange(baraza: Any, peer: Peer, style: str) -> None:
                 logs,
             )
 
+        # The peer posts a poll; Baraza stores it and amina's vote reaches the peer.
+        question_id = f"{peer.base_url}/notes/{uuid.uuid4()}"
+        question = {
+            "id": question_id,
+            "type": "Question",
+            "attributedTo": fred,
+            "content": "<p>Where should we meet?</p>",
+            "oneOf": [
+                {
+                    "type": "Note",
+                    "name": "Office",
+                    "replies": {"type": "Collection", "totalItems": 0},
+                },
+                {
+                    "type": "Note",
+                    "name": "Court",
+                    "replies": {"type": "Collection", "totalItems": 0},
+                },
+            ],
+            "endTime": "2099-01-01T00:00:00Z",
+            "to": [PUBLIC],
+            "cc": [f"{fred}/followers"],
+            "published": "2026-11-29T11:00:00Z",
+        }
+        await peer.send(
+            http,
+            amina,
+            {"id": f"{question_id}/create", "type": "Create", "object": question, "to": [PUBLIC]},
+            note=question,
+        )
+        await wait_for(
+            lambda: count("SELECT COUNT(*) FROM posts WHERE uri = ?", question_id),
+            "Baraza stores the peer's poll",
+            logs,
+        )
+        peer_poll = await api(
+            http, baraza, token, "GET", f"/api/v1/statuses/{await local_id(baraza, question_id)}"
+        )
+        await api(
+            http,
+            baraza,
+            token,
+            "POST",
+            f"/api/v1/polls/{peer_poll['poll']['id']}/votes",
+            {"choices": [1]},
+        )
+        vote = await wait_for(
+            lambda: seen("Create", in_reply_to=question_id), "the peer receives amina's vote", logs
+        )
+        assert vote[0]["activity"]["object"].get("name") == "Court", vote
+
         # Edits both ways.
         edited = {**note, "content": "<p>Hearing moved to Wednesday</p>"}
         await peer.send(

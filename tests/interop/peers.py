@@ -156,7 +156,7 @@ def pasture_available() -> bool:
     return importlib.util.find_spec("fediverse_pasture") is not None
 
 
-async def wait_for(check: Any, what: str, logs: Any, limit: float = 30) -> Any:
+async def wait_for(check: Any, what: str, logs: Any, limit: float = 60) -> Any:
     """Polls `check()` until it returns something truthy; else fails with the servers' logs."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
