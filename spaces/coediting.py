@@ -40,6 +40,7 @@ from spaces.yjs_protocol import (
     SYNC_STEP2,
     SYNC_UPDATE,
     MalformedMessage,
+    awareness_named,
     parse_message,
     save_message,
     sync_message,
@@ -313,6 +314,8 @@ async def handle(settings: Settings, room: Room, space: Actor, peer: Peer, frame
     Raises `MalformedMessage` for a frame that is not a valid Yjs message."""
     message = parse_message(frame)
     if message.kind == MESSAGE_AWARENESS:
+        # Relayed under the name the server knows: a cursor cannot carry another's name.
+        frame = awareness_named(frame, peer.member.display_name or peer.member.username)
         peer.awareness = frame
         _broadcast(room, peer, frame)
     elif message.kind == MESSAGE_SAVE:

@@ -8,6 +8,7 @@ refuses trailing bytes or truncation, so nothing half-read ever reaches the docu
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 MESSAGE_SYNC = 0
@@ -102,6 +103,36 @@ def awareness_message(payload: bytes) -> bytes:
 
 def save_message() -> bytes:
     return write_var_uint(MESSAGE_SAVE)
+
+
+def awareness_named(frame: bytes, name: str) -> bytes:
+    """The awareness frame with `user.name` in every state set to `name`, the sender's name as
+    the server knows it, so no member's cursor reaches the others under another's name.
+
+    States are JSON (y-protocols); `null` (a client leaving) and non-object states pass as they
+    are. Raises MalformedMessage for a frame that is not awareness or a state that is not JSON."""
+    message = parse_message(frame)
+    if message.kind != MESSAGE_AWARENESS:
+        raise MalformedMessage("not an awareness message")
+    data = message.payload
+    count, pos = read_var_uint(data, 0)
+    entries = [write_var_uint(count)]
+    for _ in range(count):
+        client, pos = read_var_uint(data, pos)
+        clock, pos = read_var_uint(data, pos)
+        raw, pos = read_var_bytes(data, pos)
+        try:
+            state = json.loads(raw)
+        except ValueError as exc:
+            raise MalformedMessage("an awareness state is not JSON") from exc
+        if isinstance(state, dict):
+            user = state.get("user")
+            state["user"] = {**(user if isinstance(user, dict) else {}), "name": name}
+            raw = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        entries.append(write_var_uint(client) + write_var_uint(clock) + write_var_bytes(raw))
+    if pos != len(data):
+        raise MalformedMessage("trailing bytes after the awareness update")
+    return awareness_message(b"".join(entries))
 
 
 def awareness_removal(frame: bytes) -> bytes | None:

@@ -1,4 +1,5 @@
-"""Presence: when an editor's socket ends without a goodbye, the room says it has gone.
+"""Presence: the room relays each editor's awareness under the name the server knows, and
+when an editor's socket ends without a goodbye, it says the editor has gone.
 
 Checked against pycrdt's implementation of the Yjs awareness protocol (not ours): what it
 encodes we read, and what we send it applies as the client's departure. Through the socket
@@ -20,7 +21,9 @@ from clientapi.tokens import issue_token
 from spaces.library import Upload, add_document
 from spaces.yjs_protocol import (
     MESSAGE_AWARENESS,
+    MalformedMessage,
     awareness_message,
+    awareness_named,
     awareness_removal,
     parse_message,
     save_message,
@@ -63,8 +66,8 @@ def test_other_frames_and_garbage_announce_nobody() -> None:
 
 
 @pytest.fixture
-async def live(any_db: str, tmp_path: Path) -> AsyncIterator[tuple[Any, str, str, str]]:
-    """A private space's text document, two members' tokens and the test client."""
+async def live(any_db: str, tmp_path: Path) -> AsyncIterator[tuple[Any, str, str, str, str]]:
+    """A private space's text document, two members' tokens, Carla's name, the test client."""
     from baraza.app import create_app
 
     settings = make_settings(any_db, tmp_path)
@@ -80,7 +83,8 @@ async def live(any_db: str, tmp_path: Path) -> AsyncIterator[tuple[Any, str, str
         path = f"/api/v1/spaces/{space.id}/documents/{document.id}/live"
         amina_token, _ = await issue_token(amina, "read write")
         carla_token, _ = await issue_token(carla, "read write")
-        yield application.test_client(), path, amina_token, carla_token
+        name = carla.display_name or carla.username
+        yield application.test_client(), path, amina_token, carla_token, name
 
 
 async def _awareness_frames(ws: Any, limit: float) -> list[bytes]:
@@ -96,18 +100,43 @@ async def _awareness_frames(ws: Any, limit: float) -> list[bytes]:
     return frames
 
 
-async def test_a_socket_that_ends_without_a_goodbye_is_announced_gone(live) -> None:
-    client, path, amina_token, carla_token = live
+async def test_the_room_relays_presence_named_and_announces_a_silent_departure(live) -> None:
+    client, path, amina_token, carla_token, carla_name = live
     amina = Awareness(Doc())
     async with client.websocket(path, query_string={"access_token": amina_token}) as a:
         await _awareness_frames(a, 0.2)
-        carla, hello = _announce({"user": {"name": "Carla"}})
+        carla, hello = _announce({"user": {"name": "Amina"}})  # posing as Amina
         async with client.websocket(path, query_string={"access_token": carla_token}) as c:
             await c.send(hello)
             for frame in await _awareness_frames(a, 0.5):
                 amina.apply_awareness_update(parse_message(frame).payload, "server")
-            assert carla.client_id in amina.states  # relayed as sent
+            # Relayed, under her own name.
+            assert amina.states[carla.client_id]["user"]["name"] == carla_name != "Amina"
         # Carla's socket ended without her awareness saying so: the room says it for her.
         for frame in await _awareness_frames(a, 1.0):
             amina.apply_awareness_update(parse_message(frame).payload, "server")
         assert carla.client_id not in amina.states
+
+
+def test_the_room_names_each_state_after_its_sender() -> None:
+    carla, frame = _announce({"user": {"name": "Amina", "color": "#1f77b4"}, "cursor": None})
+    named = awareness_named(frame, "Carla Souza")
+    amina = Awareness(Doc())
+    amina.apply_awareness_update(parse_message(named).payload, "server")
+    assert amina.states[carla.client_id] == {
+        "user": {"name": "Carla Souza", "color": "#1f77b4"},
+        "cursor": None,
+    }
+    # A state without a user gets one; a goodbye (null) stays a goodbye.
+    _, bare = _announce({"cursor": None})
+    assert b'"user":{"name":"Carla"}' in awareness_named(bare, "Carla")
+    carla.remove_awareness_states([carla.client_id], "closed")
+    goodbye = awareness_message(carla.encode_awareness_update([carla.client_id]))
+    assert awareness_named(goodbye, "Carla") == goodbye
+
+
+def test_a_state_that_is_not_json_is_refused() -> None:
+    with pytest.raises(MalformedMessage):
+        awareness_named(awareness_message(b"\x01\x07\x01\x03{x}"), "Carla")
+    with pytest.raises(MalformedMessage):
+        awareness_named(save_message(), "Carla")
