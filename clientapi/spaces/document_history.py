@@ -22,6 +22,7 @@ from clientapi.spaces.spaces import PREFIX, find_space
 from federation.errors import BadRequest, Unprocessable
 from spaces import export, history
 from spaces.library import find_version, read_blob
+from storage.ids import MAX_INT, parse_id
 
 blueprint = Blueprint("document_history_api", __name__)
 
@@ -32,9 +33,10 @@ def _version_number(name: str, *, required: bool = True) -> int | None:
         if required:
             raise BadRequest(f"{name} is required: a version number")
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    number = parse_id(raw, MAX_INT)
+    if number is None:
         raise BadRequest(f"{name} must be a version number")
-    return int(raw)
+    return number
 
 
 @blueprint.get(f"{PREFIX}/<space_id>/documents/<doc_id>/diff")
@@ -61,7 +63,7 @@ async def restore(space_id: str, doc_id: str, number: str) -> Response:
     member = await require_member("write")
     space = await find_space(space_id, member)
     document = await history.current_document(space, id_or_404(doc_id, reason="no such document"))
-    old = id_or_404(number, reason="no such version")
+    old = id_or_404(number, MAX_INT, reason="no such version")
     version = await history.restore_version(settings(), member, space, document, old)
     return json_response(
         {"restored": old, "version": version.version, "coauthors": version.coauthors}

@@ -162,7 +162,7 @@ async def _play(server: Server, editors: int, steps: list[tuple[Any, ...]]) -> N
         async def converged() -> bool:
             return all(editor.shown() == everything for editor in team)
 
-        await eventually(converged, "every editor shows everything anyone did", 10)
+        await eventually(converged, "every editor shows everything anyone did", 20)
         joiner = await _joiner(http, server.live(url, 0))
         assert joiner.shown() == everything, "a later joiner sees another document"
         held = joiner.doc.get_update()

@@ -8,6 +8,7 @@ import asyncio
 import io
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from docx import Document
@@ -176,3 +177,13 @@ def test_docx_marks_only_right_to_left_paragraphs() -> None:
     bidi = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}bidi"
     marked = [p._p.pPr is not None and p._p.pPr.find(bidi) is not None for p in paragraphs]
     assert marked == [False, False, True]
+
+
+async def test_version_numbers_are_ascii_digits(library: Library) -> None:
+    for raw in ("²", "١", "-1", "0", "99999999999", "1.0"):
+        bad = quote(raw)
+        for tail in (f"/export?version={bad}", f"/diff?from={bad}"):
+            status, answer = await library.call("GET", tail, "carla")
+            assert status == 400 and "error" in answer, (tail, status)
+    status, _ = await library.call("POST", f"/versions/{quote('²')}/restore", "carla")
+    assert status == 404
