@@ -136,7 +136,6 @@ ENDPOINTS: list[tuple[str, str, str]] = [
 ]
 
 GAPS: dict[tuple[str, str], str] = {
-    ("POST", "/api/v1/filters"): "filters v1 are read-only; apps of 4.0 and later use v2",
     ("GET", "/api/v2/suggestions"): "no follow suggestions",
     ("POST", "/api/v1/accounts/1/pin"): "no endorsements (featured accounts)",
     ("GET", "/api/v1/endorsements"): "no endorsements (featured accounts)",
