@@ -83,8 +83,9 @@ async def test_ids_that_are_not_numbers_are_not_found(client, db, path):
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_markdown_formatting_arithmetic() -> None:
-    """The formatting tables in `web/tests/format.test.mjs` (bold, headings, lists, links,
-    tables, in Arabic too), run by Node."""
+    """The tables in `web/tests/format.test.mjs`, run by Node: formatting (bold, headings,
+    lists, links, tables, in Arabic too), each line's direction, and what the preview renders
+    (tables; raw HTML as text; no javascript: links)."""
     web = Path(__file__).resolve().parents[2] / "web"
     ran = subprocess.run(
         ["node", "--test", "tests/format.test.mjs"], cwd=web, capture_output=True, text=True
