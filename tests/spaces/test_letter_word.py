@@ -12,6 +12,8 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+import feedparser
+
 from actors.accounts import create_member, create_space
 from outbox import actions
 from spaces.letter import (
@@ -65,6 +67,12 @@ async def test_atom_entries_have_stable_unique_uri_ids(app, client, settings) ->
     assert len(set(ids)) == len(ids), f"two entries share an id: {ids}"
     assert {f"{square.uri}/library/1", f"{square.uri}/library/2"} <= set(ids)
     assert ids == [e.findtext(f"{ATOM}id") for e in _entries(bodies[1])[1]], "ids changed"
+    # An Atom reader we did not write sees a well-formed feed with the same entries and ids.
+    parsed = feedparser.parse(bodies[0])
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    assert [entry.id for entry in parsed.entries] == ids
+    assert parsed.feed.author == "square"
     # RFC 4287 4.1.1 and 4.1.2: an author for the feed (or every entry); each entry with a
     # link or a content.
     assert feed.find(f"{ATOM}author/{ATOM}name") is not None
