@@ -23,6 +23,10 @@ collection, so followers-only, direct and space posts stay off it."""
 SCHEDULE_LEAD = timedelta(minutes=5)
 """How far ahead a scheduled post must be (Mastodon's `ScheduledStatus` validation)."""
 
+MAX_SCHEDULED = 300
+MAX_SCHEDULED_PER_DAY = 50
+"""Mastodon's limits on a member's scheduled posts: in all, and for any one (UTC) day."""
+
 MAX_THREAD_DEPTH = 100
 """How many parents a thread's root is looked for through; a longer chain ends there."""
 
@@ -107,10 +111,20 @@ def tag_name(value: object) -> str | None:
     return name.lower()
 
 
-def schedule_refusal(scheduled_at: datetime, now: datetime) -> str | None:
-    """Why a post may not be scheduled at `scheduled_at` (timezone-aware), or None."""
+def schedule_refusal(
+    scheduled_at: datetime, now: datetime, *, waiting: int = 0, same_day: int = 0
+) -> str | None:
+    """Why a post may not be scheduled at `scheduled_at` (timezone-aware), or None.
+
+    `waiting` is how many of the member's posts wait already, `same_day` how many of them
+    fall on the same UTC day: Mastodon allows 300 and 50.
+    """
     if scheduled_at - now < SCHEDULE_LEAD:
         return "Validation failed: Scheduled at must be at least 5 minutes in the future"
+    if waiting >= MAX_SCHEDULED:
+        return f"Validation failed: at most {MAX_SCHEDULED} posts may wait to be published"
+    if same_day >= MAX_SCHEDULED_PER_DAY:
+        return f"Validation failed: at most {MAX_SCHEDULED_PER_DAY} posts may be scheduled a day"
     return None
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import BaseORMException
@@ -45,8 +45,8 @@ async def schedule(
 ) -> ScheduledStatus:
     """`shown` is Mastodon's `params` of the ScheduledStatus entity, `prepared` what
     `create_post` will be given."""
-    _check_time(scheduled_at, now)
     async with action():
+        await _check(member.id, scheduled_at, now)
         return await ScheduledStatus.create(
             id=new_id(),
             actor=member,
@@ -59,8 +59,8 @@ async def schedule(
 async def reschedule(
     record: ScheduledStatus, scheduled_at: datetime, *, now: datetime | None = None
 ) -> ScheduledStatus:
-    _check_time(scheduled_at, now)
     async with action():
+        await _check(record.actor_id, scheduled_at, now, moving=record)  # type: ignore[attr-defined]
         record.scheduled_at = scheduled_at
         await record.save(update_fields=["scheduled_at"])
     return record
@@ -71,8 +71,26 @@ async def cancel(record: ScheduledStatus) -> None:
         await record.delete()
 
 
-def _check_time(scheduled_at: datetime, now: datetime | None) -> None:
-    reason = schedule_refusal(scheduled_at, now or datetime.now(UTC))
+async def _check(
+    member_id: int,
+    scheduled_at: datetime,
+    now: datetime | None,
+    *,
+    moving: ScheduledStatus | None = None,
+) -> None:
+    """The rule, with the member's waiting posts counted (the one being moved left out)."""
+    waiting = ScheduledStatus.filter(actor_id=member_id)
+    if moving is not None:
+        waiting = waiting.exclude(id=moving.id)
+    day = scheduled_at.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    reason = schedule_refusal(
+        scheduled_at,
+        now or datetime.now(UTC),
+        waiting=await waiting.count(),
+        same_day=await waiting.filter(
+            scheduled_at__gte=day, scheduled_at__lt=day + timedelta(days=1)
+        ).count(),
+    )
     if reason is not None:
         raise Unprocessable(reason)
 

@@ -176,3 +176,27 @@ async def test_the_worker_loop_publishes_what_is_due(client, settings, monkeypat
     stop.set()
     await asyncio.wait_for(loop, timeout=5)
     assert await Post.filter(content="<p>on time</p>").count() == 1
+
+
+async def test_at_most_fifty_a_day(client, settings) -> None:
+    amina, auth = await member_with_token(settings, "amina")
+    day = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=3)
+    await ScheduledStatus.bulk_create(
+        [
+            ScheduledStatus(id=1000 + i, actor=amina, scheduled_at=day, params={}, media_ids=[])
+            for i in range(50)
+        ]
+    )
+    refused = await _schedule(client, auth, status="one more", scheduled_at=iso(day))
+    assert refused.status_code == 422
+    assert "50" in (await refused.get_json())["error"]
+    other_day = await _schedule(
+        client, auth, status="another day", scheduled_at=iso(day + timedelta(days=1))
+    )
+    assert other_day.status_code == 200
+    moved = await client.put(
+        f"/api/v1/scheduled_statuses/{(await other_day.get_json())['id']}",
+        headers=auth,
+        json={"scheduled_at": iso(day + timedelta(hours=1))},
+    )
+    assert moved.status_code == 422

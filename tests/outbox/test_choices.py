@@ -127,6 +127,13 @@ def test_schedule_refusal(ahead, refused) -> None:
     assert (schedule_refusal(NOW + ahead, NOW) is not None) is refused
 
 
+def test_schedule_limits() -> None:
+    later = NOW + timedelta(days=1)
+    assert schedule_refusal(later, NOW, waiting=299, same_day=49) is None
+    assert "300" in (schedule_refusal(later, NOW, waiting=300) or "")
+    assert "50" in (schedule_refusal(later, NOW, waiting=60, same_day=50) or "")
+
+
 def test_thread_root() -> None:
     parents = {"c": "b", "b": "a", "a": None, "x": "gone", "loop1": "loop2", "loop2": "loop1"}
     assert thread_root("c", parents) == "a"
