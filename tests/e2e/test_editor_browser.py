@@ -130,7 +130,7 @@ async def test_without_a_token_the_page_says_so(make_instance) -> None:
 
 SEED = "Draft:\n\nSecond line\n\nEnd."
 # Amina (English, desktop): adds a line, deletes its last word, bolds "gamma", makes the first
-# line a heading. Karima (Arabic, phone), at the same time: types on the third line, deletes
+# line a heading, types a slip and undoes it. Karima (Arabic, phone), at the same time: types on the third line, deletes
 # two letters, makes it a list item. The edits touch different lines, so the merge is known.
 MERGED = "## Draft:\n\n- Second line مرحبا ب\n\nEnd.\nAlpha beta **gamma**"
 

@@ -59,6 +59,8 @@ async function documentTitle (token, livePath) {
 // @codemirror/lang-markdown would also bundle HTML, CSS and JavaScript parsers for code blocks.
 const markdownLanguage = new Language(defineLanguageFacet(), markdownParser.configure([GFM]), [], 'markdown')
 
+const undoKey = (key) => yUndoManagerKeymap.find((binding) => binding.key === key).run
+
 function commands (root, view) {
   const labels = root.dataset
   const run = (make) => {
@@ -74,7 +76,10 @@ function commands (root, view) {
     bullets: () => run((t, f, e) => toggleLinePrefix(t, f, e, 'bullets')),
     numbers: () => run((t, f, e) => toggleLinePrefix(t, f, e, 'numbers')),
     link: () => run((t, f, e) => insertLink(t, f, e, labels.labelLinkText || 'link')),
-    table: () => run((t, f, e) => insertTable(t, e, labels.labelColumn || 'Column'))
+    table: () => run((t, f, e) => insertTable(t, e, labels.labelColumn || 'Column')),
+    // Only this member's own edits are undone (Y.UndoManager tracks the local origin).
+    undo: () => { undoKey('Mod-z')(view); view.focus() },
+    redo: () => { undoKey('Mod-Shift-z')(view); view.focus() }
   }
 }
 

@@ -1,6 +1,6 @@
 // Two members in two browser contexts edit one document at once: one in English on a
 // desktop-sized window, one in Arabic at a phone's width. Both type, delete and format at
-// the same time; then each must see the other's named cursor and both must show the same
+// the same time (and one undoes a slip); then each must see the other's named cursor and both must show the same
 // text. Screenshots of the editor in both languages at 360 and 1280 px go to OUT_DIR.
 // Prints one JSON line on stdout.
 // Usage: node two_members.mjs URL_A URL_B NAME_A NAME_B OUT_DIR
@@ -48,6 +48,11 @@ try {
     await page.keyboard.press('Control+b')
     await page.keyboard.press('Control+Home')
     await page.click('[data-command="heading"]')
+    // A slip, undone with the toolbar: only her own last edit goes, not Karima's meanwhile.
+    await page.waitForTimeout(700) // past the undo manager's 500 ms grouping
+    await page.keyboard.press('Control+End')
+    await page.keyboard.type(' oops', typing)
+    await page.click('[data-command="undo"]')
   }
   const karima = async () => {
     const { page } = b
