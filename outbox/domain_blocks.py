@@ -15,7 +15,7 @@ from outbox.choices import domain_block_refusal, hidden_by_domain, normal_domain
 from outbox.commit import action
 from outbox.lists import unfollowed
 from outbox.replies import send_reject
-from storage.models import Actor, Follow, UserDomainBlock
+from storage.models import Actor, Follow, Post, UserDomainBlock
 
 
 async def blocked_domains(member: Actor | None) -> frozenset[str]:
@@ -80,3 +80,15 @@ async def hidden_domain_accounts(member: Actor | None) -> set[int]:
     if not hit:
         return set()
     return set(await Actor.filter(local=False, domain__in=hit).values_list("id", flat=True))
+
+
+async def hides_post(member: Actor, post: Post) -> bool:
+    """Does `member`'s domain block hide this post (or the post a boost carries) from their
+    streams, as it does from their timelines?"""
+    if post.local:
+        return False
+    blocked = await blocked_domains(member)
+    if not blocked:
+        return False
+    author = await Actor.get_or_none(id=post.actor_id)  # type: ignore[attr-defined]
+    return author is not None and hidden_by_domain(blocked, author.domain, author.local)

@@ -32,6 +32,7 @@ from clientapi.statuses.status_entity import status
 from clientapi.tokens import bearer_token, find_token
 from outbox import stream_bus
 from outbox.connections import open_watch, still_receiving
+from outbox.domain_blocks import hides_post
 from outbox.filtering import hidden_posts
 from outbox.lists import exclusive_members, home_hides, lists_showing, owns_list
 from outbox.threads import root_of
@@ -167,6 +168,8 @@ async def render(
         return [event(label, "delete", str(post.id)) for label in labels]
     if post.deleted_at is not None or not await may_view(post, viewer):
         return []
+    if await hides_post(viewer, post):
+        return []  # the viewer blocks the author's domain: off their streams as their timelines
     labels = await _unfiltered(matching_streams(subs, await _facts(post, viewer)), post, viewer)
     if not labels:
         return []

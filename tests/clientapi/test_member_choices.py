@@ -294,3 +294,56 @@ async def test_pins_are_the_actors_featured_collection(client, settings) -> None
     featured = await (await client.get("/users/amina/collections/featured", headers=as2)).get_json()
     assert featured["orderedItems"] == []
     assert (await client.get("/users/nobody/collections/featured", headers=as2)).status_code == 404
+
+
+async def test_a_blocked_domain_stays_off_the_streams(client, settings) -> None:
+    import asyncio
+    import json
+
+    from clientapi.tokens import issue_token
+    from inbox import processor
+    from tests.inbox.signed import body_of, remote_peer
+
+    bilal, auth = await member_with_token(settings, "bilal")
+    token, _ = await issue_token(bilal, "read write follow")
+    rita = await remote_peer("bad.example", "rita")
+    zoe = await remote_peer("good.example", "zoe")
+    for peer in (rita, zoe):  # followed, so their posts are wanted here at all
+        await Follow.create(follower=bilal, target=peer.actor, accepted=True)
+    await client.post("/api/v1/domain_blocks", headers=auth, json={"domain": "bad.example"})
+
+    async def deliver(peer: Any, number: int) -> None:
+        note = {
+            "id": f"https://{peer.host}/notes/{number}",
+            "type": "Note",
+            "attributedTo": peer.uri,
+            "content": f"<p>note {number} from {peer.host}</p>",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": [],
+        }
+        body = body_of(
+            {
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": f"https://{peer.host}/create/{number}",
+                "type": "Create",
+                "actor": peer.uri,
+                "object": note,
+            }
+        )
+        answer = await client.post("/inbox", data=body, headers=peer.signed_headers("/inbox", body))
+        assert answer.status_code == 202, await answer.get_data()
+        await processor.drain()
+
+    async with client.websocket(
+        "/api/v1/streaming", query_string={"stream": "user", "access_token": token}
+    ) as ws:
+        await asyncio.sleep(0.2)
+        await deliver(rita, 1)
+        await deliver(zoe, 2)
+        frame = json.loads(await asyncio.wait_for(ws.receive(), 5))
+        assert "good.example" in json.loads(frame["payload"])["content"]
+        try:
+            extra = json.loads(await asyncio.wait_for(ws.receive(), 0.5))
+        except TimeoutError:
+            extra = None
+        assert extra is None, extra
