@@ -77,7 +77,7 @@ def _text(value: Any, name: str) -> str | None:
     return text
 
 
-_INDEXED = re.compile(r"^keywords_attributes\[(\d*)\]\[(\w+)\]$")
+_INDEXED = re.compile(r"^keywords_attributes\[([0-9]{0,6})\]\[(\w+)\]$", re.ASCII)
 
 
 def _keyword_changes(
@@ -154,7 +154,8 @@ async def _form_fields() -> dict[str, list[str]]:
         sources.append(await request.form)
     for source in sources:
         for key in source:
-            fields.setdefault(key, []).extend(source.getlist(key))
+            if isinstance(key, str):  # a multipart part without a name has none
+                fields.setdefault(key, []).extend(source.getlist(key))
     return fields
 
 
