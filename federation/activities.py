@@ -62,6 +62,10 @@ _CORE_TERMS = (
 )
 
 
+NOT_JSON = "the body is not valid JSON"
+"""What every door answers (400) for a body that does not decode as JSON."""
+
+
 def parse_json(
     body: bytes, *, max_depth: int = MAX_JSON_DEPTH, max_bytes: int = MAX_JSON_BYTES
 ) -> dict[str, Any]:
@@ -72,7 +76,7 @@ def parse_json(
     orjson alone stops at 1024 levels; we bound nesting far lower because no AS2 document or
     API body needs more than a handful, and every later walk over the tree then has a known,
     small depth. Invalid UTF-8 and numbers beyond a double (`1e999`) are orjson decode errors,
-    answered as "invalid JSON". A NUL character in any string or key is refused too: no text
+    answered as `NOT_JSON`. A NUL character in any string or key is refused too: no text
     we keep may hold one, and PostgreSQL rejects it at insert time (a 500, not a refusal).
     """
     if len(body) > max_bytes:
@@ -82,7 +86,7 @@ def parse_json(
     except orjson.JSONDecodeError as exc:
         if "depth" in str(exc) or "recursion" in str(exc):
             raise BadRequest(f"JSON nested deeper than {max_depth} levels") from exc
-        raise BadRequest("invalid JSON") from exc
+        raise BadRequest(NOT_JSON) from exc
     if not isinstance(doc, dict):
         raise BadRequest("expected a JSON object")
     stack: list[tuple[Any, int]] = [(doc, 1)]

@@ -80,3 +80,15 @@ async def test_forms_and_empty_bodies_are_untouched(client, settings) -> None:
         "/api/v1/statuses", headers={**auth, "Content-Type": "application/json"}, data=b""
     )
     assert empty.status_code == 422  # an empty body is no body: the blank status is the news
+
+
+async def test_the_other_json_doors_say_the_same(client, settings) -> None:
+    """The C2S outbox and the inbox parse with the same parser, so they answer alike."""
+    _, auth = await member_with_token(settings, "amina")
+    c2s = await client.post(
+        "/users/amina/outbox",
+        headers={**auth, "Content-Type": "application/activity+json"},
+        data=b'{"type": "Note",',
+    )
+    assert c2s.status_code == 400
+    assert await c2s.get_json() == {"error": NOT_JSON}

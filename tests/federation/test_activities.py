@@ -37,10 +37,10 @@ def activity(**fields: Any) -> dict[str, Any]:
 # (body, expected reason substring or None when it parses, why)
 PARSE_JSON_CASES = [
     (b'{"type": "Note"}', None, "a plain object"),
-    (b"{not json", "invalid JSON", "syntax error"),
-    (b"", "invalid JSON", "empty body"),
-    (b"NaN", "invalid JSON", "NaN is not JSON"),
-    (b'{"a": "\xff"}', "invalid JSON", "invalid UTF-8"),
+    (b"{not json", "not valid JSON", "syntax error"),
+    (b"", "not valid JSON", "empty body"),
+    (b"NaN", "not valid JSON", "NaN is not JSON"),
+    (b'{"a": "\xff"}', "not valid JSON", "invalid UTF-8"),
     (b"[1, 2]", "expected a JSON object", "an array is not an activity"),
     (b'"Create"', "expected a JSON object", "a string is not an activity"),
     (b"[" * 10_000 + b"]" * 10_000, "nested deeper", "10,000 nested lists"),

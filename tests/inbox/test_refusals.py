@@ -58,7 +58,7 @@ async def test_wrong_content_type_is_415(app, client) -> None:
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
-        (b"{not json", "invalid JSON"),
+        (b"{not json", "not valid JSON"),
         (b"[1, 2]", "object"),
         (b"[" * 5000 + b"]" * 5000, "JSON"),
         (b'{"type": "Create"}', "actor"),
