@@ -141,6 +141,9 @@ def _register_blueprints(app: Quart) -> None:
     from clientapi import register as register_client_api
 
     register_client_api(app)
+    from baraza.webapp import register as register_web_app
+
+    register_web_app(app)
     app.extensions.setdefault("baraza_startup", []).append(_start_inbox_processing)
     app.extensions.setdefault("baraza_shutdown", []).append(_stop_inbox_processing)
 

@@ -233,6 +233,15 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "GET pages.home_page",
         # The editor's page is a static shell; its socket (`live_api.live`) is what is checked.
         "GET editor_page.live_editor",
+        # The web app's sign-in: a browser session (baraza/webapp/session.py), not a token,
+        # says who is signed in; its forms carry their own CSRF token.
+        "GET web_sessions.sign_in_page",
+        "POST web_sessions.sign_in_submit",
+        "GET web_sessions.code_page",
+        "POST web_sessions.code_submit",
+        "POST web_sessions.sign_out",
+        "POST web_sessions.switch_language",
+        "GET web_settings.settings_page",
     ),
     # Web Push: the app's own subscription, on its own token (Mastodon's `push` scope).
     **_rows(

@@ -44,6 +44,7 @@ from storage.models.notification_policy import (
 from storage.models.objects import Announce, Like, Post
 from storage.models.push import PushDelivery, PushSubscription
 from storage.models.queue import Activity, Delivery, Host
+from storage.models.web import Invitation, RecoveryCode, TwoFactor, WebSession
 
 __all__ = [
     "AccessToken",
@@ -69,6 +70,7 @@ __all__ = [
     "IdempotentRequest",
     "InstanceRule",
     "InstanceSetting",
+    "Invitation",
     "LetterDelivery",
     "LibraryDocument",
     "LibraryVersion",
@@ -87,9 +89,12 @@ __all__ = [
     "Post",
     "PushDelivery",
     "PushSubscription",
+    "RecoveryCode",
     "Report",
     "ScheduledStatus",
     "SpaceRole",
     "Translation",
+    "TwoFactor",
     "UserDomainBlock",
+    "WebSession",
 ]

@@ -790,6 +790,14 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
     ("/oauth/authorize", "POST"): (Door(why="signs in: " + NOT_OBJECT),),
     ("/oauth/token", "POST"): (Door(why="issues tokens: " + NOT_OBJECT),),
     ("/oauth/revoke", "POST"): (Door(why="revokes tokens: " + NOT_OBJECT),),
+    # --- the web app's sign-in (a browser session, not a token)
+    ("/sign-in", "GET"): (Door(fill=fixed("/sign-in", accept=HTML)),),
+    ("/sign-in", "POST"): (Door(why="signs in: " + NOT_OBJECT),),
+    ("/sign-in/code", "GET"): (Door(fill=fixed("/sign-in/code", accept=HTML)),),
+    ("/sign-in/code", "POST"): (Door(why="signs in with a second factor: " + NOT_OBJECT),),
+    ("/sign-out", "POST"): (Door(why="signs out: " + NOT_OBJECT),),
+    ("/language", "POST"): (Door(why="chooses the interface language: " + NOT_OBJECT),),
+    ("/settings", "GET"): (Door(fill=fixed("/settings", accept=HTML)),),
     # --- the admin API: admin records, no post or space content
     **{
         key: (Door(fill=fixed(key[0])),)

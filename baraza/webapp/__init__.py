@@ -1,0 +1,47 @@
+"""Baraza's own web app: server-rendered pages that are doors of the core.
+
+`register(app)` adds the blueprints of the web app and the frame they share: the language a
+signed-in member chose (or the switch's cookie) for every page, and the redirect to the
+sign-in page that `render.require_member` asks for. How a page renders: `render.py`.
+"""
+
+from __future__ import annotations
+
+from quart import Quart, Response, g, request
+
+from baraza.i18n import LANGUAGES, pick_language
+from baraza.webapp.render import SignInRequired, here, see_other
+from baraza.webapp.session import COOKIE
+from baraza.webapp.signin import LANGUAGE_COOKIE
+
+
+async def _page_language() -> None:
+    """A signed-in browser reads in its member's interface language; anyone else in the
+    language the switch left in a cookie, else the browser's (already in `g.language`)."""
+    if COOKIE not in request.cookies and LANGUAGE_COOKIE not in request.cookies:
+        return
+    from baraza.webapp.session import signed_in_member
+
+    member = await signed_in_member() if COOKIE in request.cookies else None
+    chosen = member.ui_language if member is not None and member.ui_language else None
+    chosen = chosen or request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        g.language = pick_language(chosen, None)
+
+
+def register(app: Quart) -> None:
+    from baraza.webapp.settings_pages import blueprint as settings_blueprint
+    from baraza.webapp.signin import blueprint as signin_blueprint
+
+    app.register_blueprint(signin_blueprint)
+    app.register_blueprint(settings_blueprint)
+    app.before_request(_page_language)
+
+    @app.errorhandler(SignInRequired)
+    async def _sign_in_first(_error: SignInRequired) -> Response:
+        from urllib.parse import quote
+
+        return see_other(f"/sign-in?next={quote(here(), safe='/')}")
+
+
+__all__ = ["register"]
