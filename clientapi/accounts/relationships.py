@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from outbox import domain_blocks
+from outbox.choices import hidden_by_domain
 from storage.models import Actor, Block, Follow, Mute
 
 
@@ -28,6 +30,7 @@ async def relationships(viewer: Actor, targets: list[Actor]) -> list[dict[str, A
     muting = set(
         await Mute.filter(actor=viewer, target_id__in=ids).values_list("target_id", flat=True)
     )
+    blocked_domains = await domain_blocks.blocked_domains(viewer)
     return [
         relationship_entity(
             target,
@@ -39,6 +42,7 @@ async def relationships(viewer: Actor, targets: list[Actor]) -> list[dict[str, A
             blocked_by=target.id in blocked_by,
             muting=target.id in muting,
             notifying=target.id in notifying,
+            domain_blocking=hidden_by_domain(blocked_domains, target.domain, target.local),
         )
         for target in targets
     ]
@@ -59,6 +63,7 @@ def relationship_entity(
     blocked_by: bool,
     muting: bool,
     notifying: bool = False,
+    domain_blocking: bool = False,
 ) -> dict[str, Any]:
     return {
         "id": str(target.id),
@@ -73,7 +78,7 @@ def relationship_entity(
         "muting_notifications": muting,
         "requested": requested,
         "requested_by": requested_by,
-        "domain_blocking": False,
+        "domain_blocking": domain_blocking,
         "endorsed": False,
         "note": "",
     }

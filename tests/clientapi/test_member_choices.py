@@ -115,6 +115,12 @@ async def test_domain_block_hides_posts_and_notifications_and_removes_followers(
 
     home = await (await client.get("/api/v1/timelines/home", headers=auth)).get_json()
     assert [s["id"] for s in home] == [str(kept.id)]
+    relations = await (
+        await client.get(
+            f"/api/v1/accounts/relationships?id[]={friend.id}&id[]={other.id}", headers=auth
+        )
+    ).get_json()
+    assert [r["domain_blocking"] for r in relations] == [True, False]
     # Followers there are removed and their server told with a Reject; ours stay, as Mastodon.
     assert not await Follow.exists(follower=troll, target=amina)
     assert await Follow.exists(follower=other, target=amina)
