@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from quart import Blueprint, Response, render_template, request
 
 from baraza.i18n import N_, _
@@ -79,3 +81,61 @@ async def post_page(name: str, post_id: int) -> Response:
     if post.deleted_at is not None:
         return await render_error(410, N_("this post was deleted"))
     return await render_post(post)
+
+
+TAG_PAGE_SIZE = 20
+_TAG_NAME = re.compile(r"\w{1,100}")
+
+
+async def tagged_public_posts(name: str) -> list[Post]:
+    """This server's latest public posts carrying `#name`: what anyone may see, never a post
+    of a private space (the same facts NodeInfo's count uses)."""
+    from actors.existence import knowledge, not_in_hidden_spaces
+
+    query = Post.filter(
+        not_in_hidden_spaces((await knowledge(None)).hidden),
+        local=True,
+        visibility="public",
+        deleted_at=None,
+        content__icontains=name,
+    )
+    found = []
+    for post in await query.order_by("-id").limit(TAG_PAGE_SIZE * 5):
+        names = {
+            str(t.get("name", "")).lstrip("#").lower()
+            for t in post.tags
+            if isinstance(t, dict) and t.get("type") == "Hashtag"
+        }
+        if name in names:
+            found.append(post)
+    return found[:TAG_PAGE_SIZE]
+
+
+@blueprint.get("/tags/<name>")
+async def tag_page(name: str) -> Response:
+    """The href of every Hashtag we send: a page for browsers, an `OrderedCollection` of the
+    public posts for servers (as Mastodon answers at the same URL)."""
+    from baraza.responses import as2_response
+    from baraza.services import settings
+
+    name = name.lower()
+    if not _TAG_NAME.fullmatch(name):
+        from federation.errors import NotFound
+
+        raise NotFound("no such tag")
+    posts = await tagged_public_posts(name)
+    url = settings().url(f"/tags/{name}")
+    if not wants_html(request.headers.get("Accept")):
+        from actors.documents import AS_CONTEXT
+
+        return as2_response(
+            {
+                "@context": AS_CONTEXT,
+                "id": url,
+                "type": "OrderedCollection",
+                "totalItems": len(posts),
+                "orderedItems": [post.uri for post in posts],
+            }
+        )
+    html = await render_template("tag.html", name=name, posts=posts, url=url)
+    return Response(html, content_type="text/html; charset=utf-8")

@@ -177,7 +177,7 @@ async def walk(client: Any, world: dict[str, Any]) -> Walk:
     while queue:
         name, url, found_in = queue.pop()
         target = url.split("#", 1)[0]
-        if target in seen or name in POST_ONLY or target.startswith(f"{BASE}/tags/"):
+        if target in seen or name in POST_ONLY:
             continue
         seen.add(target)
         path = target.removeprefix(BASE)

@@ -207,3 +207,34 @@ async def test_post_url_answers_peers_with_logged_out_reading_off(app, settings)
     assert (await client.get(f"/@amina/{post.id}", headers=HTML)).status_code == 401
     assert (await client.get("/@amina", headers=HTML)).status_code == 401
     assert (await client.get("/@amina", headers=AS2)).status_code == 200
+
+
+async def test_hashtag_hrefs_answer(app, settings) -> None:
+    """A Hashtag's href: a page for browsers, the public posts for servers, never a post of a
+    private space, a followers-only one or a deleted one."""
+    from actors.accounts import create_member, create_space
+    from outbox import actions
+
+    client = app.test_client()
+    amina = await create_member(settings, "amina")
+    casefiles = await create_space(settings, "casefiles", private=True, owner=amina)
+    tag = [{"type": "Hashtag", "href": f"{BASE}/tags/rights", "name": "#Rights"}]
+    shown = await actions.create_post(settings, amina, "<p>open #rights</p>", tags=tag)
+    hidden = [
+        await actions.create_post(
+            settings, amina, "<p>CANARY-1 #rights</p>", tags=tag, space=casefiles
+        ),
+        await actions.create_post(
+            settings, amina, "<p>CANARY-2 #rights</p>", tags=tag, visibility="private"
+        ),
+        await actions.create_post(settings, amina, "<p>CANARY-3 #rights</p>", tags=tag),
+    ]
+    await actions.delete_post(settings, amina, hidden[-1])
+    await actions.create_post(settings, amina, "<p>rights, untagged</p>")
+    doc = await (await client.get("/tags/Rights", headers=AS2)).get_json()
+    assert doc["type"] == "OrderedCollection" and doc["id"] == f"{BASE}/tags/rights"
+    assert doc["orderedItems"] == [shown.uri]
+    page = await client.get("/tags/rights", headers=HTML)
+    text = await page.get_data(as_text=True)
+    assert page.status_code == 200 and "open #rights" in text and "CANARY" not in text
+    assert (await client.get("/tags/not%20a%20tag", headers=AS2)).status_code == 404
