@@ -130,8 +130,9 @@ async def test_without_a_token_the_page_says_so(make_instance) -> None:
 
 SEED = "Draft:\n\nSecond line\n\nEnd."
 # Amina (English, desktop): adds a line, deletes its last word, bolds "gamma", makes the first
-# line a heading, types a slip and undoes it. Karima (Arabic, phone), at the same time: types on the third line, deletes
-# two letters, makes it a list item. The edits touch different lines, so the merge is known.
+# line a heading, types a slip and undoes it. Karima (Arabic, phone), at the same time: types
+# on the third line, deletes two letters, makes it a list item. The edits touch different
+# lines, so the merge is known.
 MERGED = "## Draft:\n\n- Second line مرحبا ب\n\nEnd.\nAlpha beta **gamma**"
 
 
@@ -184,6 +185,10 @@ async def test_two_members_edit_at_once_and_see_each_other(make_instance) -> Non
             assert shown[side]["errors"] == []  # nothing blocked by the page's policy either
         assert shown["a"]["lang"] == ["en", "ltr"] and shown["b"]["lang"] == ["ar", "rtl"]
         assert shown["selectionShown"] >= 1  # Karima's selection is drawn in Amina's editor
+        # The English line with Arabic words runs left to right in both pages, the Arabic one
+        # included, whoever's name is on a cursor in it.
+        assert shown["mixedLineDirection"] == ["ltr", "ltr"]
+        assert len(set(shown["colours"])) == 2  # one colour each
         # Karima closing her page takes her off Amina's list at once, not after 30 s.
         assert shown["a"]["peopleAfter"] == [names["amina"]]
         assert shown["goneAfterMs"] < 5000

@@ -16,7 +16,7 @@ import { GFM, parser as markdownParser } from '@lezer/markdown'
 
 import { connect } from './connection.js'
 import { insertLink, insertTable, toggleInline, toggleLinePrefix } from './format.js'
-import { PALETTE, linesTakeTheirOwnDirection, remoteSelections, renderPeople } from './presence.js'
+import { PALETTE, linesTakeTheirOwnDirection, remoteSelections, renderPeople, slotAmong, slotOf } from './presence.js'
 import { showMarkdown } from './preview.js'
 
 function tokenFromFragment () {
@@ -170,6 +170,21 @@ function start (root) {
       if (button.dataset.view === 'write') view.focus()
     })
   }
+
+  // Two members in one colour would be told apart by name only: move off a taken colour.
+  awareness.on('change', () => {
+    const user = awareness.getLocalState()?.user
+    if (!user) return
+    const others = []
+    awareness.getStates().forEach((state, id) => {
+      if (id !== doc.clientID && state && state.user) others.push([id, slotOf(state, id)])
+    })
+    const mine = slotOf(awareness.getLocalState(), doc.clientID)
+    const wanted = slotAmong(mine, doc.clientID, others)
+    if (wanted !== mine) {
+      awareness.setLocalStateField('user', { ...user, color: PALETTE[wanted], colorLight: `${PALETTE[wanted]}33` })
+    }
+  })
 
   const people = root.querySelector('.people')
   const drawPeople = () => renderPeople(people, awareness, root.dataset.labelYou || '', someone)

@@ -19,6 +19,17 @@ export function slotOf (state, clientID) {
   return index >= 0 ? index : clientID % PALETTE.length
 }
 
+/** This client's colour slot given the others' (`[clientID, slot]` pairs): kept unless a
+ * client with a smaller id holds it, else the first slot nobody holds (or the same, when all
+ * are taken). Only the larger id moves, so two clients never chase each other. */
+export function slotAmong (mine, clientID, others) {
+  const clash = others.some(([id, slot]) => slot === mine && id < clientID)
+  if (!clash) return mine
+  const taken = new Set(others.map(([, slot]) => slot))
+  const free = PALETTE.findIndex((_, slot) => !taken.has(slot))
+  return free === -1 ? mine : free
+}
+
 // The first strong character decides a line's direction (`unicode-bidi: plaintext`, the
 // Unicode bidi rules P2 and P3): Hebrew, Arabic, Syriac, Thaana, NKo... against Latin and the rest.
 const STRONG = /[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/
@@ -70,6 +81,10 @@ class CaretWidget extends WidgetType {
     const caret = document.createElement('span')
     caret.className = `cm-peer-caret peer-${this.slot} ${this.rtl ? 'in-rtl' : 'in-ltr'}`
     caret.setAttribute('aria-hidden', 'true')
+    // Its own direction, so the name is left out when the browser works out the direction of
+    // the line it sits in (dir="auto" skips elements with a dir of their own): an Arabic name
+    // at the start of an English line must not turn the line right to left.
+    caret.dir = 'auto'
     const label = document.createElement('span')
     label.className = 'cm-peer-name'
     label.textContent = this.name // text, never markup: names are the members' own input

@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { insertLink, insertTable, toggleInline, toggleLinePrefix } from '../src/format.js'
-import { startsRightToLeft } from '../src/presence.js'
+import { slotAmong, startsRightToLeft } from '../src/presence.js'
 import { renderMarkdown } from '../src/preview.js'
 
 /** Applies an edit the way CodeMirror does: change positions refer to the original text. */
@@ -60,4 +60,14 @@ const previews = [
 ]
 for (const [why, text, shape] of previews) {
   test(`preview: ${why}`, () => assert.match(renderMarkdown(text), shape))
+}
+
+const slots = [
+  ['a free colour is kept', 3, 50, [[10, 1], [20, 2]], 3],
+  ['a colour held by a smaller id is left for the first free one', 1, 50, [[10, 1], [20, 0]], 2],
+  ['a colour held by a larger id is kept (that one moves)', 1, 5, [[10, 1]], 1],
+  ['all eight taken: stay', 0, 90, [0, 1, 2, 3, 4, 5, 6, 7].map((s) => [s, s]), 0]
+]
+for (const [why, mine, id, others, expected] of slots) {
+  test(`colour: ${why}`, () => assert.equal(slotAmong(mine, id, others), expected))
 }

@@ -84,6 +84,14 @@ try {
     await a.page.waitForTimeout(100)
   }
   const selectionShown = await a.page.evaluate(() => document.querySelectorAll('.cm-peer-selection').length)
+  // How each browser lays out the mixed line, Karima's Arabic-named cursor at its start: in
+  // the direction of its own first letters (English), not of the page or the name.
+  const mixedLine = (page) => page.evaluate(() => {
+    const line = [...document.querySelectorAll('.cm-line')].find((l) => l.textContent.includes('Second line'))
+    return line ? getComputedStyle(line).direction : null
+  })
+  const mixedLineDirection = [await mixedLine(a.page), await mixedLine(b.page)]
+  const colours = await a.page.evaluate(() => [...document.querySelectorAll('.person')].map((p) => p.className))
 
   // Screenshots: both languages at both widths; the phone also with the preview shown.
   const shots = []
@@ -109,6 +117,8 @@ try {
     a: { text: textA, people: await others(a.page), lang: await lang(a.page), errors: a.errors },
     b: { text: textB, people: await others(b.page), lang: await lang(b.page), errors: b.errors },
     selectionShown,
+    mixedLineDirection,
+    colours,
     shots
   }
   // Karima leaves: Amina's page stops listing her and drops her cursor well before the
