@@ -30,12 +30,24 @@ async def _page_language() -> None:
 
 
 def register(app: Quart) -> None:
+    from baraza.webapp.avatars import blueprint as avatars_blueprint
+    from baraza.webapp.invite_pages import blueprint as invite_blueprint
+    from baraza.webapp.security_pages import blueprint as security_blueprint
     from baraza.webapp.settings_pages import blueprint as settings_blueprint
     from baraza.webapp.signin import blueprint as signin_blueprint
 
-    app.register_blueprint(signin_blueprint)
-    app.register_blueprint(settings_blueprint)
+    for blueprint in (
+        signin_blueprint,
+        settings_blueprint,
+        security_blueprint,
+        avatars_blueprint,
+        invite_blueprint,
+    ):
+        app.register_blueprint(blueprint)
     app.before_request(_page_language)
+    from baraza.webapp.signin import install_signin_limit
+
+    install_signin_limit(app)
 
     @app.errorhandler(SignInRequired)
     async def _sign_in_first(_error: SignInRequired) -> Response:

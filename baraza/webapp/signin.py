@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from urllib.parse import quote
 
-from quart import Blueprint, Response, request
+from quart import Blueprint, Quart, Response, current_app, request
 
 from actors import two_factor
 from actors.passwords import check_password
@@ -33,8 +33,7 @@ from storage.models import Actor
 
 blueprint = Blueprint("web_sessions", __name__)
 
-SIGNIN_RATE = parse_rate(os.environ.get("BARAZA_SIGNIN_RATE"), Rate(10, 900.0))
-_limiter = RateLimiter(SIGNIN_RATE) if SIGNIN_RATE else None
+LIMITER = "baraza_signin_limiter"
 LANGUAGE_COOKIE = "baraza_lang"
 WRONG = N_("That name and password do not match.")
 TOO_MANY = N_("Too many attempts. Wait a few minutes and try again.")
@@ -43,10 +42,11 @@ WRONG_CODE = N_("That code is not right. Try again, or use a recovery code.")
 
 def _limited(username: str) -> bool:
     """Counts one try for the account and for the address; True when either is spent."""
-    if _limiter is None:
+    limiter = current_app.extensions.get(LIMITER)
+    if limiter is None:
         return False
-    by_account = _limiter.hit(f"account:{username.lower()}")
-    by_address = _limiter.hit(f"address:{request.remote_addr or 'unknown'}")
+    by_account = limiter.hit(f"account:{username.lower()}")
+    by_address = limiter.hit(f"address:{request.remote_addr or 'unknown'}")
     return not (by_account.allowed and by_address.allowed)
 
 
@@ -155,4 +155,10 @@ async def switch_language() -> Response:
     return response
 
 
-__all__ = ["COOKIE", "LANGUAGE_COOKIE", "blueprint"]
+def install_signin_limit(app: Quart) -> None:
+    """One budget per app (per process): `BARAZA_SIGNIN_RATE`, `off` to disable."""
+    rate = parse_rate(os.environ.get("BARAZA_SIGNIN_RATE"), Rate(10, 900.0))
+    app.extensions[LIMITER] = RateLimiter(rate) if rate else None
+
+
+__all__ = ["COOKIE", "LANGUAGE_COOKIE", "blueprint", "install_signin_limit"]

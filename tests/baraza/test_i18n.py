@@ -19,7 +19,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)s")
 def marked_messages() -> dict[str, str]:
     """Every msgid in the templates and in Python modules that use `baraza.i18n`, with where."""
     found: dict[str, str] = {}
-    for template in sorted((REPO / "baraza" / "templates").glob("*.html")):
+    for template in sorted((REPO / "baraza" / "templates").rglob("*.html")):
         for line, message, _c, _x in extract_from_file("jinja2.ext:babel_extract", template):
             key = message if isinstance(message, str) else message[0]
             found.setdefault(key, f"{template.name}:{line}")

@@ -798,6 +798,28 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
     ("/sign-out", "POST"): (Door(why="signs out: " + NOT_OBJECT),),
     ("/language", "POST"): (Door(why="chooses the interface language: " + NOT_OBJECT),),
     ("/settings", "GET"): (Door(fill=fixed("/settings", accept=HTML)),),
+    ("/settings/profile", "POST"): (Door(why="changes the caller's own profile"),),
+    ("/settings/letter", "POST"): (Door(why="changes the caller's own Letter address"),),
+    ("/settings/security", "GET"): (Door(fill=fixed("/settings/security", accept=HTML)),),
+    ("/settings/security/two-factor/start", "POST"): (Door(why="the caller's own account"),),
+    ("/settings/security/two-factor/confirm", "POST"): (Door(why="the caller's own account"),),
+    ("/settings/security/two-factor/off", "POST"): (Door(why="the caller's own account"),),
+    ("/settings/security/sessions/<session_id>/revoke", "POST"): (
+        Door(why="the caller's own sessions only: tests/webapp/test_security.py"),
+    ),
+    ("/settings/security/apps/<token_id>/revoke", "POST"): (
+        Door(why="the caller's own tokens only: tests/webapp/test_security.py"),
+    ),
+    ("/avatars/<sha>", "GET"): (Door(why="public avatars by hash: " + NOT_OBJECT),),
+    ("/invite/<code>", "GET"): (Door(why="an invitation by its secret code: " + NOT_OBJECT),),
+    ("/invite/<code>", "POST"): (Door(why="creates an account: " + NOT_OBJECT),),
+    ("/settings/invitations", "GET"): (
+        Door(fill=fixed("/settings/invitations", accept=HTML)),
+    ),
+    ("/settings/invitations", "POST"): (Door(why="creates an invitation: " + NOT_OBJECT),),
+    ("/settings/invitations/<invitation_id>/revoke", "POST"): (
+        Door(why="withdraws the caller's own invitation: " + NOT_OBJECT),
+    ),
     # --- the admin API: admin records, no post or space content
     **{
         key: (Door(fill=fixed(key[0])),)

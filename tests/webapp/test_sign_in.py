@@ -104,9 +104,9 @@ async def test_a_form_without_the_csrf_token_is_refused(browser, web_settings):
     assert await WebSession.all().count() == 0
 
 
-async def test_sign_in_is_limited_per_account(browser, web_settings, monkeypatch):
+async def test_sign_in_is_limited_per_account(browser, web_app, web_settings):
     await create_member(web_settings, "alice", password="correct horse")
-    monkeypatch.setattr(signin, "_limiter", RateLimiter(Rate(3, 900.0)))
+    web_app.extensions[signin.LIMITER] = RateLimiter(Rate(3, 900.0))
     for _ in range(3):
         response = await submit(browser, "/sign-in", {"username": "alice", "password": "no"})
         assert response.status_code == 401
