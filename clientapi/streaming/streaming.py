@@ -34,6 +34,7 @@ from outbox import stream_bus
 from outbox.connections import open_watch, still_receiving
 from outbox.domain_blocks import hides_post
 from outbox.filtering import hidden_posts
+from outbox.followed_tags import followed_tags
 from outbox.lists import exclusive_members, home_hides, lists_showing, owns_list
 from outbox.threads import root_of
 from outbox.viewing import may_have_viewed, may_view
@@ -136,8 +137,18 @@ async def _facts(post: Post, viewer: Actor) -> PostFacts:
     addressed = post.actor_id == viewer.id or viewer.uri in {*post.to, *post.cc, *mentioned}  # type: ignore[attr-defined]
     if in_home and home_hides(post.actor_id, viewer.id, await exclusive_members(viewer)):  # type: ignore[attr-defined]
         in_home = False  # read in the viewer's exclusive list, not at home
+    if not in_home and tags and await _followed_tag_post(post, viewer, tags):
+        in_home = True  # a public post with a hashtag the viewer follows, as their home has
     shown_in = frozenset(str(i) for i in await lists_showing(post, viewer))
     return PostFacts(post.local, post.visibility, tags, in_home, addressed, shown_in)
+
+
+async def _followed_tag_post(post: Post, viewer: Actor, tags: frozenset[str]) -> bool:
+    """Does the home timeline's rule for followed tags take this post (public, outside any
+    private space, carrying a tag the viewer follows)?"""
+    if post.visibility != "public" or not tags & set(await followed_tags(viewer)):
+        return False
+    return post.space_id is None or await Actor.exists(id=post.space_id, private=False)  # type: ignore[attr-defined]
 
 
 async def render(

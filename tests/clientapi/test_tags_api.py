@@ -78,3 +78,34 @@ async def test_tag_routes_need_the_right_scopes(client, settings) -> None:
     assert (await client.post("/api/v1/tags/x y/follow", headers=reader)).status_code == 403
     _, writer = await member_with_token(settings, "bruno", "write:follows")
     assert (await client.post("/api/v1/tags/x%20y/follow", headers=writer)).status_code == 404
+
+
+async def test_followed_tags_reach_the_user_stream(client, settings) -> None:
+    import asyncio
+    import json
+
+    from clientapi.tokens import issue_token
+    from outbox import actions
+
+    amina, _ = await member_with_token(settings, "amina")
+    bruno, bruno_auth = await member_with_token(settings, "bruno")
+    token, _ = await issue_token(bruno, "read write follow")
+    await client.post("/api/v1/tags/clinic/follow", headers=bruno_auth)
+    async with client.websocket(
+        "/api/v1/streaming", query_string={"stream": "user", "access_token": token}
+    ) as ws:
+        await asyncio.sleep(0.2)
+        tag = [{"type": "Hashtag", "name": "#clinic", "href": "https://x/tags/clinic"}]
+        await actions.create_post(settings, amina, "<p>untagged</p>")
+        await actions.create_post(
+            settings, amina, "<p>quiet #clinic</p>", tags=tag, visibility="private"
+        )
+        await actions.create_post(settings, amina, "<p>open #clinic</p>", tags=tag)
+        frame = json.loads(await asyncio.wait_for(ws.receive(), 5))
+        assert frame["event"] == "update"
+        assert "open" in json.loads(frame["payload"])["content"]
+        try:
+            extra = json.loads(await asyncio.wait_for(ws.receive(), 0.5))
+        except TimeoutError:
+            extra = None
+        assert extra is None, extra
