@@ -155,6 +155,7 @@ FEDERATION_OPEN = _keys(
     "GET actors.space_actor",
     "GET actors.space_moderators",
     "GET actors.actor_collection",
+    "GET actors.featured_collection",
     "GET objects.post_document",
     "GET objects.post_activity",
     "GET objects.activity_document",
@@ -339,6 +340,7 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "GET objects.post_document",
         "GET objects.post_activity",
         "GET objects.activity_document",
+        "GET actors.featured_collection",  # a member's pinned posts
         "GET pages.post_page",
     ),
     **_rows(

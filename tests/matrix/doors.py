@@ -446,7 +446,13 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
     },
     ("/api/v1/accounts", "GET"): (Door(SPACES, space("/api/v1/accounts?id[]={id}"), listing=True),),
     ("/api/v1/accounts/familiar_followers", "GET"): (
-        Door(SPACES, space("/api/v1/accounts/familiar_followers?id[]={id}"), listing=True),
+        # Names the account by id only: it must answer, and show nothing it may not.
+        Door(
+            SPACES,
+            space("/api/v1/accounts/familiar_followers?id[]={id}"),
+            listing=True,
+            shows=False,
+        ),
     ),
     ("/api/v1/blocks", "GET"): (Door(fill=fixed("/api/v1/blocks")),),
     ("/api/v1/mutes", "GET"): (Door(fill=fixed("/api/v1/mutes")),),
