@@ -131,7 +131,8 @@ LOGGED_OUT_READABLE = _keys(
     # Statuses and accounts by the batch (Mastodon 4.3), through the same read gate.
     "GET status_choices.statuses_by_id",
     "GET member_lists.accounts_by_id",
-    # Public spaces: the space, its members, timeline, library and Talks.
+    # Public spaces: the directory, the space, its members, timeline, library and Talks.
+    "GET spaces_api.directory",
     "GET spaces_api.show_space",
     "GET spaces_api.members",
     "GET spaces_api.space_timeline",
@@ -142,9 +143,10 @@ LOGGED_OUT_READABLE = _keys(
     "GET document_history_api.export_version",
     "GET space_library_api.list_events",
     "GET space_library_api.show_event",
-    # The HTML pages of a profile and a post.
+    # The HTML pages of a profile and a post (the web app's page of a post by id too).
     "GET pages.profile_page",
     "GET pages.post_page",
+    "GET web_reading.post_by_id",
 )
 """Routes a client with no token may read while the instance allows logged-out reading
 (`storage.settings_store.logged_out_reading`, on by default as in Mastodon). What each
@@ -160,6 +162,10 @@ FEDERATION_OPEN = _keys(
     "GET objects.post_activity",
     "GET objects.activity_document",
     "GET clientapi_media.serve_media",
+    # A post's and a profile's public URL answer AS2 to servers resolving a pasted link.
+    "GET pages.post_page",
+    "GET pages.profile_page",
+    "GET pages.tag_page",
 )
 """ActivityPub documents and media files: other servers fetch them without a token (signed or
 not), so the instance setting does not close them; their HTML rendition for a browser is a
@@ -173,7 +179,8 @@ def anonymous_access(method: str, endpoint: str | None, *, html: bool = False) -
         return "open"
     key = ("GET" if method == "HEAD" else method, endpoint or "")
     if key in FEDERATION_OPEN:
-        return "logged_out" if html and key[1].startswith(("actors.", "objects.")) else "open"
+        page = key[1].startswith(("actors.", "objects.", "pages."))
+        return "logged_out" if html and page else "open"
     return "logged_out" if key in LOGGED_OUT_READABLE else "token"
 
 
@@ -243,6 +250,15 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "POST web_sessions.sign_out",
         "POST web_sessions.switch_language",
         "GET web_settings.settings_page",
+        # The web app's reading and posting pages: the browser session is the gate (a page
+        # needing a member sends a stranger to sign in; every form checks its CSRF token).
+        "GET web_reading.notifications_page",
+        "GET web_reading.search_page",
+        "GET web_posting.compose_page",
+        "POST web_posting.compose_submit",
+        "POST web_posting.post_action",
+        "POST web_posting.vote_submit",
+        "POST web_posting.follow_submit",
         "POST web_settings.save_profile",
         "POST web_settings.save_letter",
         "GET web_security.security_page",
@@ -257,6 +273,25 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "GET web_invitations.invitations_page",
         "POST web_invitations.create_invite",
         "POST web_invitations.revoke_invite",
+        # The web app's spaces: read through `find_space` and the visibility rules for the
+        # session's member (a logged-out browser only while logged-out reading is on; a
+        # private space is 404 to anyone not its member); every form checks its CSRF token.
+        "GET web_spaces_directory.spaces_page",
+        "GET web_space.space_page",
+        "POST web_space.join_space",
+        "POST web_space.leave_space",
+        "POST web_space.answer_request",
+        "GET web_library.library_page",
+        "GET web_library.document_page",
+        "POST web_library.upload_document",
+        "POST web_library.upload_version",
+        "GET web_library.download",
+        "GET web_talks.talks_page",
+        "POST web_talks.create_talk",
+        "GET web_talks.talk_page",
+        "POST web_talks.answer_talk",
+        "GET web_talks.talk_ics",
+        "GET web_talks.space_calendar",
     ),
     # Web Push: the app's own subscription, on its own token (Mastodon's `push` scope).
     **_rows(
@@ -279,6 +314,7 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "GET clientapi_status_actions.reblogged_by",
         "GET instance.preferences",
         "GET spaces_api.show_space",
+        "GET spaces_api.directory",
         "GET spaces_api.members",
         # AS2 and HTML: actor documents and profile pages (a private space's for members).
         "GET actors.member_actor",
@@ -342,6 +378,8 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "GET objects.activity_document",
         "GET actors.featured_collection",  # a member's pinned posts
         "GET pages.post_page",
+        "GET pages.tag_page",
+        "GET web_reading.post_by_id",
     ),
     **_rows(
         "write:statuses",

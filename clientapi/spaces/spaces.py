@@ -20,10 +20,11 @@ from clientapi.auth import require_member
 from clientapi.pagination import bounded, link_header, parse_page
 from clientapi.params import MAX_INT, id_or_404
 from clientapi.statuses.status_entity import statuses
-from federation.errors import NotFound
+from federation.errors import NotFound, Unprocessable
 from outbox.viewing import visible_posts
 from spaces import membership
 from spaces.moderation import remove_member, remove_post, require_moderator, role_of
+from storage.ids import parse_int
 from storage.models import Actor, Follow, Post, SpaceRole
 
 blueprint = Blueprint("spaces_api", __name__)
@@ -83,6 +84,23 @@ async def my_spaces() -> Response:
     # A pending request to a private space is not listed: the space is not known until joined.
     known = await knowledge(member)
     return _answer([await space_entity(f.target, member) for f in follows if known.knows(f.target)])
+
+
+@blueprint.get(f"{PREFIX}/directory")
+async def directory() -> Response:
+    """Public spaces to find and join (Mastodon's profile directory, for spaces): `limit`
+    (up to 80, default 40), `offset`, `order` (`new` or `alpha`). Private ones are never
+    listed (`spaces.directory`)."""
+    from spaces.directory import directory as listed_spaces
+
+    viewer = await current_member()
+    page = parse_page(request.args, default=40, maximum=80)
+    offset = parse_int(request.args.get("offset") or "0", minimum=0, maximum=MAX_INT)
+    if offset is None:
+        raise Unprocessable("offset must be a number of spaces to skip")
+    order = request.args.get("order") or "new"
+    spaces = await listed_spaces(order).offset(offset).limit(page.limit)
+    return _answer([await space_entity(s, viewer) for s in spaces])
 
 
 @blueprint.get(f"{PREFIX}/<space_id>")

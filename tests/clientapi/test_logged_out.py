@@ -130,6 +130,7 @@ def readable_paths(people: dict[str, Any], posted: dict[str, Any]) -> list[str]:
         "/api/v1/accounts/lookup?acct=amina",
         f"/api/v1/accounts/{amina.id}/statuses",
         f"/api/v1/accounts/{amina.id}/followers",
+        "/api/v1/spaces/directory",
         f"/api/v1/spaces/{climate.id}",
         f"/api/v1/spaces/{climate.id}/timeline",
         f"/api/v1/spaces/{climate.id}/members",
@@ -150,6 +151,8 @@ async def test_logged_out_reads_public_content_and_nothing_private(world: Any) -
     assert {s["id"] for s in tagged} == {str(posted["public"].id), str(posted["climate"].id)}
     space = await (await client.get(f"/api/v1/spaces/{people['climate'].id}/timeline")).get_json()
     assert [s["id"] for s in space] == [str(posted["climate"].id)]
+    listed = await (await client.get("/api/v1/spaces/directory")).get_json()
+    assert [s["username"] for s in listed] == ["climate"]  # never the private one
     mine = await (await client.get(f"/api/v1/accounts/{people['amina'].id}/statuses")).get_json()
     assert [s["id"] for s in mine] == [str(posted["public"].id)]
     # The private space and its post, the followers-only post: as if they did not exist.
@@ -233,3 +236,19 @@ async def test_the_cli_sets_it(tmp_path: Any) -> None:
     assert "logged-out-reading: off" in run(tmp_path, "settings", "show").stdout
     wrong = run(tmp_path, "settings", "logged-out-reading", "maybe")
     assert wrong.returncode != 0 and "invalid choice" in wrong.stderr
+
+
+async def test_sockets_want_a_token(world: Any) -> None:
+    """Streaming needs an account, as on Mastodon: a logged-out socket is refused with a 401
+    before the upgrade, whatever the stream it names."""
+    import asyncio
+
+    from quart.testing import WebsocketResponseError
+
+    client, _people, _posted = world
+    for path in ("/api/v1/streaming?stream=public", "/api/v1/streaming?stream=user"):
+        with pytest.raises(WebsocketResponseError) as refused:
+            async with client.websocket(path) as socket:
+                await asyncio.wait_for(socket.receive(), 5)
+        assert refused.value.response.status_code == 401, path
+        assert await refused.value.response.get_json() == {"error": UNAUTHENTICATED}

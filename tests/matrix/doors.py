@@ -401,6 +401,10 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
         Door(POSTS, post("/@{author}/{id}", accept=HTML), signed=True),
         Door(POSTS, post("/@{author}/{id}", accept=AS2), signed=True),
     ),
+    ("/tags/<name>", "GET"): (
+        Door(fill=fixed(f"/tags/{HASHTAG}", accept=HTML), listing=True),
+        Door(fill=fixed(f"/tags/{HASHTAG}", accept=AS2), listing=True),
+    ),
     ("/activities/<int:activity_id>", "GET"): (
         Door(
             why="an activity's id is made at random when it is sent; tests/outbox/"
@@ -643,6 +647,9 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
     ("/media/<sha>", "GET"): (Door(frozenset({Kind.MEDIA}), media_file),),
     # --- spaces
     ("/api/v1/spaces", "GET"): (Door(fill=fixed("/api/v1/spaces")),),
+    ("/api/v1/spaces/directory", "GET"): (
+        Door(fill=fixed("/api/v1/spaces/directory", "/api/v1/spaces/directory?order=alpha")),
+    ),
     ("/api/v1/spaces/<space_id>", "GET"): (Door(SPACES, space("/api/v1/spaces/{id}")),),
     ("/api/v1/spaces/<space_id>/timeline", "GET"): (
         Door(POSTS, in_space("/api/v1/spaces/{space}/timeline?limit=40"), listing=True),
@@ -804,6 +811,24 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
     ("/sign-out", "POST"): (Door(why="signs out: " + NOT_OBJECT),),
     ("/language", "POST"): (Door(why="chooses the interface language: " + NOT_OBJECT),),
     ("/settings", "GET"): (Door(fill=fixed("/settings", accept=HTML)),),
+    # --- the web app's reading and posting (a browser session; a token's member reads too)
+    ("/posts/<post_id>", "GET"): (Door(POSTS, post("/posts/{id}", accept=HTML)),),
+    ("/notifications", "GET"): (Door(fill=fixed("/notifications", accept=HTML)),),
+    ("/search", "GET"): (Door(fill=fixed(f"/search?q={HASHTAG}", accept=HTML)),),
+    ("/compose", "GET"): (Door(fill=fixed("/compose", accept=HTML)),),
+    ("/compose", "POST"): (
+        Door(why="publishes through create_post: tests/webapp/test_posting.py"),
+    ),
+    (
+        "/posts/<post_id>/<any(like, unlike, boost, unboost, bookmark, unbookmark, delete):act>",
+        "POST",
+    ): (Door(why="a session's forms: a hidden post is 404, tests/webapp/test_posting.py"),),
+    ("/posts/<post_id>/vote", "POST"): (
+        Door(why="a session's forms: a hidden poll is 404, tests/webapp/test_posting.py"),
+    ),
+    ("/accounts/<account_id>/<any(follow, unfollow):act>", "POST"): (
+        Door(why="a session's forms: a hidden space is 404, tests/webapp/test_posting.py"),
+    ),
     ("/settings/profile", "POST"): (Door(why="changes the caller's own profile"),),
     ("/settings/letter", "POST"): (Door(why="changes the caller's own Letter address"),),
     ("/settings/security", "GET"): (Door(fill=fixed("/settings/security", accept=HTML)),),
