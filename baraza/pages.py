@@ -8,8 +8,8 @@ from quart import Blueprint, Response, render_template, request
 
 from baraza.i18n import N_, _
 from baraza.negotiation import wants_html
-from outbox.collection import OUTBOX_VISIBILITIES
-from storage.models import Actor, Follow, Post
+from federation.errors import NotFound
+from storage.models import Actor, Post
 
 blueprint = Blueprint("pages", __name__)
 
@@ -18,22 +18,10 @@ HTTP_ERROR_PAGES = (N_("not found"), N_("method not allowed"), N_("request body 
 
 
 async def render_profile(actor: Actor) -> Response:
-    query = (
-        Post.filter(actor=actor, visibility__in=OUTBOX_VISIBILITIES, deleted_at=None, space_id=None)
-        if actor.type != "Group"
-        else Post.filter(space=actor, visibility__in=OUTBOX_VISIBILITIES, deleted_at=None)
-    )
-    if actor.type == "Group" and actor.private:
-        query = Post.filter(id=-1)
-    recent = await query.order_by("-id").limit(20)
-    html = await render_template(
-        "profile.html",
-        actor=actor,
-        followers=await Follow.filter(target=actor, accepted=True).count(),
-        posts=await query.count(),
-        recent=recent,
-    )
-    return Response(html, content_type="text/html; charset=utf-8")
+    """A profile for a browser: the web app's page, as the reader may see it."""
+    from baraza.webapp.reading import profile_page as web_profile
+
+    return await web_profile(actor)
 
 
 async def render_error(status: int, message: str) -> Response:
@@ -46,38 +34,43 @@ async def render_error(status: int, message: str) -> Response:
 async def profile_page(name: str) -> Response:
     from actors.routes import _actor_answer, visible_actor
 
-    actor = await visible_actor(name, None)
     if not wants_html(request.headers.get("Accept")):
-        return await _actor_answer(actor)  # the profile URL resolves to the actor, as Mastodon's
-    return await render_profile(actor)
+        return await _actor_answer(await visible_actor(name, None))  # as Mastodon's
+    from baraza.webapp.reading import known_local_actor, reader_or_sign_in
+
+    return await render_profile(await known_local_actor(name, await reader_or_sign_in()))
 
 
 @blueprint.get("/")
 async def home_page() -> Response:
-    html = await render_template(
-        "home.html",
-        members=await Actor.filter(local=True, type="Person", suspended_at=None).count(),
-        spaces=await Actor.filter(local=True, type="Group", private=False).count(),
-    )
-    return Response(html, content_type="text/html; charset=utf-8")
+    """A member's home; logged out, the front page (or the sign-in page when the instance
+    closed logged-out reading)."""
+    from baraza.webapp.reading import home_page as web_home
+
+    return await web_home()
 
 
 async def render_post(post: Post) -> Response:
-    html = await render_template("post.html", post=post)
-    return Response(html, content_type="text/html; charset=utf-8")
+    """A post for a browser: the web app's thread page, as the reader may see it."""
+    from baraza.webapp.reading import thread_page
+
+    return await thread_page(post)
 
 
 @blueprint.get("/@<name>/<int:post_id>")
 async def post_page(name: str, post_id: int) -> Response:
-    from outbox.routes import visible_post
-
     if not wants_html(request.headers.get("Accept")):
         # The URL a member pastes is the one peers resolve: answer AS2 unless HTML is
         # preferred, as the post's id does (`rel="alternate"` in the HTML names the id too).
         from outbox.routes import post_document
 
         return await post_document(name, post_id)
-    post = await visible_post(name, post_id)
+    from baraza.webapp.reading import readable_post
+
+    post = await readable_post(post_id)
+    author = await Actor.get(id=post.actor_id)
+    if author.username != name or not author.local:
+        raise NotFound("no such object")
     if post.deleted_at is not None:
         return await render_error(410, N_("this post was deleted"))
     return await render_post(post)
@@ -120,8 +113,6 @@ async def tag_page(name: str) -> Response:
 
     name = name.lower()
     if not _TAG_NAME.fullmatch(name):
-        from federation.errors import NotFound
-
         raise NotFound("no such tag")
     posts = await tagged_public_posts(name)
     url = settings().url(f"/tags/{name}")
@@ -137,5 +128,8 @@ async def tag_page(name: str) -> Response:
                 "orderedItems": [post.uri for post in posts],
             }
         )
+    from baraza.webapp.reading import reader_or_sign_in
+
+    await reader_or_sign_in()  # a browser reads only while logged-out reading is on
     html = await render_template("tag.html", name=name, posts=posts, url=url)
     return Response(html, content_type="text/html; charset=utf-8")

@@ -32,6 +32,10 @@ from clientapi.tokens import bearer_token, find_token
 from federation.errors import Refused, Unauthorized
 from storage.models import AccessToken, Actor
 
+SESSION_COOKIE = "baraza_session"
+"""The web app's session cookie (`baraza.webapp.session`): a browser's pages are read as its
+signed-in member, through the same gate (`enforce_route_scope`) as a token's."""
+
 ViewerKind = Literal["anonymous", "member", "admin", "application", "remote"]
 
 
@@ -170,6 +174,11 @@ async def _admit_anonymous(method: str, endpoint: str) -> None:
 
     html = has_request_context() and wants_html(request.headers.get("Accept"))
     access = anonymous_access(method, endpoint, html=html)
+    if html and access == "logged_out" and request.cookies.get(SESSION_COOKIE):
+        # A browser of the web app: its session, not a token, says who it is. The page
+        # resolves the session and answers 401 itself when nobody is signed in and
+        # logged-out reading is off (`baraza.webapp.reading.reader_or_sign_in`).
+        return
     allowed = access == "logged_out" and await logged_out_reading()
     reason = anonymous_refusal(access, allowed)
     if reason is not None:

@@ -19,10 +19,10 @@ from datetime import UTC, datetime, timedelta
 
 from quart import Response, current_app, g, request
 
-from baraza.viewer import ANONYMOUS, Viewer
+from baraza.viewer import ANONYMOUS, SESSION_COOKIE, Viewer
 from storage.models import Actor, WebSession
 
-COOKIE = "baraza_session"
+COOKIE = SESSION_COOKIE
 LIFETIME = timedelta(days=30)
 SEEN_EVERY = timedelta(minutes=5)
 

@@ -88,6 +88,13 @@ async def _upload() -> Response:
     if upload is None:
         raise Unprocessable("Validation failed: File can't be blank")
     description = _description((await request_params()).get("description"))
+    media = await store_upload(member, upload, description)
+    return json_response(attachment_entity(media))
+
+
+async def store_upload(member: Actor, upload: Any, description: str) -> MediaAttachment:
+    """One uploaded file (a `FileStorage`) kept as the member's unattached media: its type
+    sniffed from its bytes, its size capped per kind; the API's and the web app's uploads."""
     head, size = await asyncio.to_thread(_inspect, upload.stream)
     kind = sniff(head)
     if kind not in MEDIA_TYPES:
@@ -104,7 +111,7 @@ async def _upload() -> Response:
         filename=_safe_filename(upload.filename),
         description=description,
     )
-    return json_response(attachment_entity(media))
+    return media
 
 
 @blueprint.post("/api/v2/media")

@@ -133,8 +133,14 @@ async def compose_html(text: str, author: Actor) -> tuple[str, list[Actor], list
 
 
 async def publish_status(
-    member: Actor, draft: Draft, *, idempotency_key: str | None = None
+    member: Actor,
+    draft: Draft,
+    *,
+    idempotency_key: str | None = None,
+    space: Actor | None = None,
 ) -> Post:
+    """The draft published; `space` when the door already chose it (the web app's form, by
+    `spaces.destination`), else `create_post` decides from the reply and the mentions."""
     config = services().settings
     content, mentions, tags = await compose_html(draft.text, member)
     from clientapi.statuses.status_entity import media_url
@@ -146,6 +152,7 @@ async def publish_status(
         visibility=draft.visibility,
         mentions=mentions,
         in_reply_to=draft.in_reply_to,
+        space=space,
         summary=draft.spoiler_text,
         sensitive=draft.sensitive or bool(draft.spoiler_text),
         language=draft.language,

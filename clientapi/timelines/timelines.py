@@ -84,6 +84,13 @@ async def home() -> Response:
     member = caller.account
     assert member is not None
     page = parse_page(request.args)
+    return await respond(await home_items(member, page), page, member, "home")
+
+
+async def home_items(member: Actor, page: Page) -> list[Item]:
+    """The candidates of one page of the member's home (the API's and the web app's home):
+    their own posts, the people they follow, the tags they follow, and their spaces' posts
+    as the spaces' boosts; what they muted or blocked is already left out."""
     followed = await Follow.filter(follower=member, accepted=True).values_list(
         "target_id", "target__type"
     )
@@ -105,7 +112,7 @@ async def home() -> Response:
         boosts = await boosts_in_page(Announce.filter(actor_id__in=boosters), page, member)
         shown = {p.id for p in items}
         items.extend(b for b in boosts if b.post.id not in shown)
-    return await respond(without(items, await hidden_accounts(member)), page, member, "home")
+    return without(items, await hidden_accounts(member))
 
 
 async def followed_tag_posts(member: Actor, page: Page) -> list[Post]:
