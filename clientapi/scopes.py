@@ -273,6 +273,7 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "GET web_invitations.invitations_page",
         "POST web_invitations.create_invite",
         "POST web_invitations.revoke_invite",
+        "POST web_editor.open_editor",
         # The web app's spaces: read through `find_space` and the visibility rules for the
         # session's member (a logged-out browser only while logged-out reading is on; a
         # private space is 404 to anyone not its member); every form checks its CSRF token.

@@ -31,6 +31,7 @@ async def _page_language() -> None:
 
 def register(app: Quart) -> None:
     from baraza.webapp.avatars import blueprint as avatars_blueprint
+    from baraza.webapp.editor_link import blueprint as editor_blueprint
     from baraza.webapp.invite_pages import blueprint as invite_blueprint
     from baraza.webapp.security_pages import blueprint as security_blueprint
     from baraza.webapp.settings_pages import blueprint as settings_blueprint
@@ -42,6 +43,7 @@ def register(app: Quart) -> None:
         security_blueprint,
         avatars_blueprint,
         invite_blueprint,
+        editor_blueprint,
     ):
         app.register_blueprint(blueprint)
     app.before_request(_page_language)

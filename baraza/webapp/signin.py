@@ -129,6 +129,9 @@ async def sign_out() -> Response:
     row = await current_session()
     if row is not None:
         await close_session(row)
+        from baraza.webapp.editor_link import revoke_editor_tokens
+
+        await revoke_editor_tokens(row.account)
     response = see_other("/sign-in", notice=N_("You are signed out."))
     clear_session_cookie(response)
     return response

@@ -851,6 +851,9 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
     ("/settings/invitations/<invitation_id>/revoke", "POST"): (
         Door(why="withdraws the caller's own invitation: " + NOT_OBJECT),
     ),
+    ("/editor/open", "POST"): (
+        Door(why="issues the caller a token for the editor; the socket checks access"),
+    ),
     # --- the admin API: admin records, no post or space content
     **{
         key: (Door(fill=fixed(key[0])),)

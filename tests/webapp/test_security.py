@@ -127,3 +127,26 @@ async def test_security_forms_refuse_without_the_token(browser, web_settings):
     await sign_in(browser, "alice", "correct horse")
     response = await browser.post(f"{SECURITY}/two-factor/start", form={}, headers=HTML)
     assert response.status_code == 403
+
+
+async def test_opening_the_editor_issues_a_token_that_signing_out_revokes(browser, web_settings):
+    await create_member(web_settings, "alice", password="correct horse")
+    await sign_in(browser, "alice", "correct horse")
+    refused = await browser.post("/editor/open", form={"path": "/spaces/1/documents/2/edit"})
+    assert refused.status_code == 403
+    elsewhere = await submit(
+        browser, "/editor/open", {"path": "https://evil.example/x"}, from_page=SECURITY
+    )
+    assert elsewhere.status_code == 404
+    opened = await submit(
+        browser, "/editor/open", {"path": "/spaces/1/documents/2/edit"}, from_page=SECURITY
+    )
+    location = opened.headers["Location"]
+    assert opened.status_code == 303 and location.startswith("/spaces/1/documents/2/edit#token=")
+    token = location.split("#token=")[1]
+    row = await find_token(token)
+    assert row is not None and row.scopes == "read write"
+    _status, html = await page(browser, SECURITY)
+    assert "Baraza web editor" in html  # listed with the apps, revocable there
+    await submit(browser, "/sign-out", {}, from_page=SECURITY)
+    assert await find_token(token) is None
