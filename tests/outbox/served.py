@@ -12,6 +12,7 @@ from typing import Any
 
 from actors.accounts import create_member, create_space
 from baraza.settings import Settings
+from federation.activities import PUBLIC
 from federation.keys import load_private_key
 from federation.signatures import sign_request
 from outbox import actions, graph, interactions
@@ -135,6 +136,10 @@ async def build_world(settings: Settings) -> dict[str, Any]:
     }
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 @dataclass
 class Walk:
     """What the walk met: AS2 documents by URL, statuses, and what did not answer."""
@@ -174,6 +179,7 @@ async def walk(client: Any, world: dict[str, Any]) -> Walk:
     }
     queue = [("seed", url, "seed") for url in seeds]
     seen: set[str] = set()
+    not_public: set[str] = set()
     while queue:
         name, url, found_in = queue.pop()
         target = url.split("#", 1)[0]
@@ -182,6 +188,8 @@ async def walk(client: Any, world: dict[str, Any]) -> Walk:
         seen.add(target)
         path = target.removeprefix(BASE)
         if name in HTML_FIELDS:
+            if found_in in not_public:
+                continue  # a followers-only post's page is for members in a browser session
             response = await client.get(path, headers=signed(path, key_id, HTML))
             if response.status_code != 200:
                 status = response.status_code
@@ -194,5 +202,8 @@ async def walk(client: Any, world: dict[str, Any]) -> Walk:
             continue
         doc = await response.get_json()
         result.documents[target] = (response.status_code, doc)
+        audience = [*_list(doc.get("to")), *_list(doc.get("cc"))]
+        if doc.get("to") is not None and not any(a == PUBLIC for a in audience):
+            not_public.add(path)
         queue.extend((k, u, path) for k, u in local_urls(doc))
     return result
