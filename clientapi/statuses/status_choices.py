@@ -11,6 +11,7 @@ from __future__ import annotations
 from quart import Blueprint, Response
 
 from baraza.responses import json_response
+from baraza.services import settings
 from baraza.viewer import current_member
 from clientapi.auth import require_member
 from clientapi.params import id_list, request_params
@@ -29,14 +30,14 @@ MAX_IDS = 80
 async def pin(status_id: str) -> Response:
     member = await require_member("write:accounts")
     post = await visible_post(status_id, member)
-    return json_response(await status(await pins.pin(member, post), member))
+    return json_response(await status(await pins.pin(settings(), member, post), member))
 
 
 @blueprint.post("/api/v1/statuses/<status_id>/unpin")
 async def unpin(status_id: str) -> Response:
     member = await require_member("write:accounts")
     post = await visible_post(status_id, member)
-    return json_response(await status(await pins.unpin(member, post), member))
+    return json_response(await status(await pins.unpin(settings(), member, post), member))
 
 
 @blueprint.post("/api/v1/statuses/<status_id>/mute")

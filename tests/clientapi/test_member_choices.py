@@ -353,3 +353,21 @@ async def test_a_blocked_domain_stays_off_the_streams(client, settings) -> None:
         except TimeoutError:
             extra = None
         assert extra is None, extra
+
+
+async def test_a_pin_is_told_to_remote_followers_as_add_and_remove(client, settings) -> None:
+    amina, auth = await member_with_token(settings, "amina")
+    fan = await _remote("fan", "fans.example")
+    await Follow.create(follower=fan, target=amina, accepted=True, uri=f"{fan.uri}#f")
+    post = await _post(client, auth, "pinned news")
+    await client.post(f"/api/v1/statuses/{post['id']}/pin", headers=auth)
+    add = await Activity.get(type="Add")
+    featured = f"{amina.uri}/collections/featured"
+    assert (add.document["object"], add.document["target"]) == (post["uri"], featured)
+    assert await Delivery.filter(activity=add, host="fans.example").exists()
+    await client.post(f"/api/v1/statuses/{post['id']}/pin", headers=auth)  # no change
+    assert await Activity.filter(type="Add").count() == 1
+    await client.post(f"/api/v1/statuses/{post['id']}/unpin", headers=auth)
+    remove = await Activity.get(type="Remove")
+    assert remove.document["object"] == post["uri"] and remove.document["target"] == featured
+    assert await Delivery.filter(activity=remove, host="fans.example").exists()
