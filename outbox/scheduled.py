@@ -56,6 +56,13 @@ async def schedule(
         )
 
 
+async def scheduled_media(member: Actor) -> set[int]:
+    """The member's uploads held by their scheduled posts: no other post may take them, as
+    Mastodon attaches them to the scheduled status."""
+    held = await ScheduledStatus.filter(actor=member).values_list("media_ids", flat=True)
+    return {int(m) for ids in held for m in (ids or []) if isinstance(m, int)}
+
+
 async def reschedule(
     record: ScheduledStatus, scheduled_at: datetime, *, now: datetime | None = None
 ) -> ScheduledStatus:

@@ -18,6 +18,7 @@ from clientapi.statuses.compose import MentionLink, mentioned_handles, render, v
 from federation.errors import FederationError, NotFound, Unprocessable
 from outbox import actions
 from outbox.audience import VISIBILITIES
+from outbox.scheduled import scheduled_media
 from outbox.viewing import visible_post
 from storage.models import Actor, MediaAttachment, Post
 
@@ -69,7 +70,8 @@ async def read_draft(member: Actor, params: Params) -> Draft:
                 id__in=[int(m) for m in media_ids], owner=member, post_id=None
             )
         }
-        if len(rows) != len(set(media_ids)):
+        reserved = await scheduled_media(member)  # waiting with a scheduled post
+        if len(rows) != len(set(media_ids)) or reserved & {m.id for m in rows.values()}:
             raise Unprocessable("Validation failed: unknown or already used media_ids")
         media = [rows[m] for m in dict.fromkeys(media_ids)]
     from clientapi.polls.polls import read_poll

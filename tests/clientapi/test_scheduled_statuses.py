@@ -118,6 +118,10 @@ async def test_media_and_poll_wait_with_the_post(client, settings) -> None:
         )
     ).get_json()
     assert entity["params"]["media_ids"] == [str(media.id)]
+    taken = await client.post(
+        "/api/v1/statuses", headers=auth, json={"status": "now", "media_ids": [str(media.id)]}
+    )
+    assert taken.status_code == 422  # held by the scheduled post until it is published
     assert [m["id"] for m in entity["media_attachments"]] == [str(media.id)]
     poll = await (
         await _schedule(
