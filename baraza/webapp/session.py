@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from quart import Response, current_app, g, request
 
+from actors.last_active import mark_active
 from baraza.viewer import ANONYMOUS, SESSION_COOKIE, Viewer
 from storage.models import Actor, WebSession
 
@@ -76,6 +77,7 @@ async def session_viewer() -> Viewer:
     row = await current_session()
     if row is None or row.second_factor_pending:
         return ANONYMOUS
+    await mark_active(row.account)  # NodeInfo's active members, as a token's use; hourly at most
     return Viewer(member=row.account)
 
 
@@ -84,6 +86,14 @@ async def signed_in_member() -> Actor | None:
 
 
 async def open_session(account: Actor, *, pending: bool) -> tuple[WebSession, str]:
+    """A new session for the browser asking, and the cookie value that names it."""
+    agent = request.headers.get("User-Agent") or ""
+    return await create_session(account, pending=pending, user_agent=agent)
+
+
+async def create_session(
+    account: Actor, *, pending: bool, user_agent: str = ""
+) -> tuple[WebSession, str]:
     """A new session row and the cookie value that names it (shown to the browser once)."""
     selector = secrets.token_hex(16)
     verifier = secrets.token_urlsafe(32)
@@ -93,7 +103,7 @@ async def open_session(account: Actor, *, pending: bool) -> tuple[WebSession, st
         csrf_token=secrets.token_urlsafe(32),
         account=account,
         second_factor_pending=pending,
-        user_agent=(request.headers.get("User-Agent") or "")[:255],
+        user_agent=user_agent[:255],
         last_seen_at=datetime.now(UTC),
     )
     return row, f"{selector}.{verifier}"

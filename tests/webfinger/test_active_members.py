@@ -120,3 +120,13 @@ async def test_only_local_people_are_marked(app: Any, settings: Settings) -> Non
     assert await mark_active(owner, NOW) is True
     assert await mark_active(owner, NOW + RESOLUTION / 2) is False
     assert await last_active(owner) == NOW
+
+
+async def test_a_web_session_marks_the_member(app: Any, settings: Settings) -> None:
+    from baraza.webapp.session import COOKIE, create_session
+
+    client = app.test_client()
+    member = await create_member(settings, "amina")
+    _, cookie = await create_session(member, pending=False)
+    await client.get("/", headers={"Cookie": f"{COOKIE}={cookie}"})
+    assert await last_active(member) is not None
