@@ -144,6 +144,11 @@ def _register_blueprints(app: Quart) -> None:
     from baraza.webapp import register as register_web_app
 
     register_web_app(app)
+    from baraza.webapp.posting import blueprint as web_posting_blueprint
+    from baraza.webapp.reading import blueprint as web_reading_blueprint
+
+    app.register_blueprint(web_reading_blueprint)
+    app.register_blueprint(web_posting_blueprint)
     app.extensions.setdefault("baraza_startup", []).append(_start_inbox_processing)
     app.extensions.setdefault("baraza_shutdown", []).append(_stop_inbox_processing)
 
