@@ -149,6 +149,9 @@ def _register_blueprints(app: Quart) -> None:
 
     app.register_blueprint(web_reading_blueprint)
     app.register_blueprint(web_posting_blueprint)
+    from baraza.webapp.spaces_app import register_spaces
+
+    register_spaces(app)
     app.extensions.setdefault("baraza_startup", []).append(_start_inbox_processing)
     app.extensions.setdefault("baraza_shutdown", []).append(_stop_inbox_processing)
 

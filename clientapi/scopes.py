@@ -568,5 +568,9 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "admin:read:reports", "GET clientapi_admin.list_reports", "GET clientapi_admin.get_report"
     ),
     **_rows("admin:write:reports", "POST clientapi_admin.act_on_report"),
-    **_rows("admin:write:accounts", "POST clientapi_admin.account_action"),
+    **_rows(
+        "admin:write:accounts",
+        "POST clientapi_admin.account_action",
+        "POST clientapi_admin.account_reversal",
+    ),
 }

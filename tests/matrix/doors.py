@@ -315,6 +315,8 @@ def searches(world: World, thing: Thing | None, viewer: str) -> list[Call]:
 
 
 W = {"write": True}
+# The web app's spaces pages: the session is their only viewer (see their rows).
+WEB: dict[str, Any] = {"as_anonymous": True, "listing": True, "shows": False}
 
 ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
     # --- pages, discovery and metadata: no object, but the answers are checked all the same
@@ -854,6 +856,64 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
     ("/editor/open", "POST"): (
         Door(why="issues the caller a token for the editor; the socket checks access"),
     ),
+    # --- the web app's spaces: read through the browser session only, so every viewer here
+    # (holding a token, not a session) reads as a logged-out browser; with logged-out reading
+    # off they are sent to sign in (303), hence listing: nothing hidden may appear. Members'
+    # and outsiders' sessions, and the 404s: tests/webapp/test_spaces_pages.py.
+    ("/spaces", "GET"): (
+        Door(fill=fixed("/spaces", "/spaces?order=alpha", accept=HTML), **WEB),
+    ),
+    ("/space/<space_id>", "GET"): (Door(SPACES, space("/space/{id}", accept=HTML), **WEB),),
+    ("/space/<space_id>/library", "GET"): (
+        Door(SPACES, space("/space/{id}/library", accept=HTML), **WEB),
+    ),
+    ("/space/<space_id>/library/<doc_id>", "GET"): (
+        Door(
+            frozenset({Kind.DOCUMENT}),
+            document("/space/{space}/library/{doc}", accept=HTML),
+            **WEB,
+        ),
+    ),
+    ("/space/<space_id>/library/<doc_id>/download", "GET"): (
+        Door(
+            frozenset({Kind.VERSION}),
+            document("/space/{space}/library/{doc}/download", accept=HTML),
+            **WEB,
+        ),
+    ),
+    ("/space/<space_id>/talks", "GET"): (
+        Door(SPACES, space("/space/{id}/talks", accept=HTML), **WEB),
+    ),
+    ("/space/<space_id>/talks/<talk_id>", "GET"): (
+        Door(frozenset({Kind.TALK}), talk("/space/{space}/talks/{id}", accept=HTML), **WEB),
+    ),
+    ("/space/<space_id>/talks/<talk_id>/talk.ics", "GET"): (
+        Door(frozenset({Kind.TALK}), talk("/space/{space}/talks/{id}/talk.ics"), **WEB),
+    ),
+    ("/space/<space_id>/calendar.ics", "GET"): (
+        Door(SPACES, space("/space/{id}/calendar.ics"), **WEB),
+    ),
+    ("/space/<space_id>/join", "POST"): (
+        Door(why="a session's form: a hidden space is 404, tests/webapp/test_spaces_pages.py"),
+    ),
+    ("/space/<space_id>/leave", "POST"): (
+        Door(why="a session's form: a hidden space is 404, tests/webapp/test_spaces_pages.py"),
+    ),
+    ("/space/<space_id>/requests/<account_id>/<any(approve, reject):answer>", "POST"): (
+        Door(why="a moderator's form: tests/webapp/test_spaces_pages.py"),
+    ),
+    ("/space/<space_id>/library", "POST"): (
+        Door(why="uploads through add_document: tests/webapp/test_spaces_pages.py"),
+    ),
+    ("/space/<space_id>/library/<doc_id>/versions", "POST"): (
+        Door(why="uploads through add_document: tests/webapp/test_spaces_pages.py"),
+    ),
+    ("/space/<space_id>/talks", "POST"): (
+        Door(why="publishes through publish_talk: tests/webapp/test_spaces_pages.py"),
+    ),
+    ("/space/<space_id>/talks/<talk_id>/answer", "POST"): (
+        Door(why="answers through spaces.talks.answer: tests/webapp/test_spaces_pages.py"),
+    ),
     # --- the admin API: admin records, no post or space content
     **{
         key: (Door(fill=fixed(key[0])),)
@@ -875,6 +935,7 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
         key: (Door(why="an admin action: " + NOT_OBJECT),)
         for key in (
             ("/api/v1/admin/accounts/<account_id>/action", "POST"),
+            ("/api/v1/admin/accounts/<account_id>/<reversal>", "POST"),
             ("/api/v1/admin/domain_allows", "POST"),
             ("/api/v1/admin/domain_allows/<allow_id>", "DELETE"),
             ("/api/v1/admin/domain_blocks", "POST"),
