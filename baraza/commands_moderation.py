@@ -13,6 +13,7 @@ import functools
 import getpass
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +36,13 @@ def _command(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def run(settings: Settings, args: argparse.Namespace) -> int:
         from federation.domain_blocks import DomainError
+        from outbox.account_actions import AccountActionError
         from outbox.reports import ReportError
         from outbox.suspension import ActorModerationError
 
         try:
             return await handler(settings, args)
-        except (DomainError, ActorModerationError, ReportError) as exc:
+        except (DomainError, ActorModerationError, ReportError, AccountActionError) as exc:
             raise CliError(str(exc)) from exc
 
     return run
@@ -207,6 +209,53 @@ async def cmd_actor_unsuspend(settings: Settings, args: argparse.Namespace) -> i
     return 0
 
 
+# `baraza actor ACTION NAME`: what each prints once it is done.
+ACTOR_ACTIONS = {
+    "silence": "limited {acct}: its posts reach its followers only",
+    "unsilence": "lifted the limit on {acct}",
+    "disable": "disabled sign-in for {acct}; its tokens and sessions are revoked",
+    "enable": "enabled sign-in for {acct}",
+    "reset-two-factor": "removed the second factor of {acct}",
+    "role": "{acct} is now {role}",
+}
+
+
+@_command
+async def cmd_actor_action(settings: Settings, args: argparse.Namespace) -> int:
+    """Every account action but suspension (whose output counts posts) goes through the core's
+    one `apply`, as the operator of the server (the admin role)."""
+    from outbox.account_actions import Acting, apply
+    from outbox.suspension import find_actor
+
+    actor = await find_actor(settings, args.acct)
+    kind = {"reset-two-factor": "reset_two_factor", "role": "change_role"}.get(
+        args.action, args.action
+    )
+    role = getattr(args, "role", None)
+    await apply(
+        settings,
+        Acting(who=_who(), role="admin"),
+        kind,
+        actor,
+        reason=args.reason or "",
+        new_role=role,
+    )
+    print(ACTOR_ACTIONS[args.action].format(acct=actor.acct, role=role))
+    return 0
+
+
+@_command
+async def cmd_report_assign(settings: Settings, args: argparse.Namespace) -> int:
+    from outbox.reports import assign, get_report
+    from outbox.suspension import find_actor
+
+    report = await get_report(args.id)
+    to = await find_actor(settings, args.to) if args.to else None
+    await assign(_who(), report, to)
+    print(f"report {args.id} assigned to {to.acct}" if to else f"report {args.id} unassigned")
+    return 0
+
+
 @_command
 async def cmd_report_list(settings: Settings, args: argparse.Namespace) -> int:
     from outbox.reports import assignee, list_reports
@@ -215,7 +264,8 @@ async def cmd_report_list(settings: Settings, args: argparse.Namespace) -> int:
         reporter = report.reporter.acct if report.reporter else report.origin_domain or "?"
         target = report.target.acct if report.target else "?"
         state = "resolved" if report.resolved_at else "open"
-        who = await assignee(report) or "-"
+        assigned = await assignee(report)
+        who = assigned.acct if assigned else "-"
         comment = report.comment.replace("\n", " ")[:80]
         print(f"{report.id}\t{state}\t{reporter} -> {target}\t{who}\t{comment}")
     return 0
@@ -235,14 +285,24 @@ async def cmd_report_resolve(settings: Settings, args: argparse.Namespace) -> in
 
 @_command
 async def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
-    from storage.models import AuditEntry
+    from outbox.audit_log import AuditQuery, entries
 
-    entries = await AuditEntry.all().order_by("-id").limit(args.limit)
-    for entry in reversed(entries):
+    query = AuditQuery(who=args.actor, action=args.action, since=args.since, limit=args.limit)
+    for entry in await entries(query):
         when = entry.created_at.strftime("%Y-%m-%d %H:%M:%S")
         reason = f"\t{entry.reason}" if entry.reason else ""
         print(f"{when}\t{entry.who}\t{entry.action}\t{entry.target}{reason}")
     return 0
+
+
+def _since(text: str) -> datetime:
+    """`--since`: an ISO date or time (UTC unless it says), or an age such as 7d, 12h, 30m."""
+    from outbox.audit_log import parse_since
+
+    try:
+        return parse_since(text, datetime.now(UTC))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def register_moderation(sub: Any) -> None:
@@ -289,6 +349,13 @@ def register_moderation(sub: Any) -> None:
         parser.add_argument("acct")
         parser.add_argument("--reason")
         parser.set_defaults(handler=handler)
+    for name in ACTOR_ACTIONS:
+        parser = asub.add_parser(name, help=f"{name} NAME (see docs/admin.md)")
+        parser.add_argument("acct")
+        if name == "role":
+            parser.add_argument("role", choices=("admin", "moderator", "member"))
+        parser.add_argument("--reason")
+        parser.set_defaults(handler=cmd_actor_action)
 
     report = sub.add_parser("report", help="read and resolve reports")
     rsub = report.add_subparsers(dest="action", required=True)
@@ -299,7 +366,14 @@ def register_moderation(sub: Any) -> None:
     resolve.add_argument("id", type=int)
     resolve.add_argument("--reason")
     resolve.set_defaults(handler=cmd_report_resolve)
+    assign_cmd = rsub.add_parser("assign", help="assign a report to an account, or unassign it")
+    assign_cmd.add_argument("id", type=int)
+    assign_cmd.add_argument("to", nargs="?", help="NAME of the admin or moderator; none: unassign")
+    assign_cmd.set_defaults(handler=cmd_report_assign)
 
     audit = sub.add_parser("audit", help="the audit log of admin actions, oldest first")
-    audit.add_argument("--limit", type=int, default=100)
+    audit.add_argument("--limit", type=int, default=100, help="the latest LIMIT entries")
+    audit.add_argument("--actor", help="only entries by this admin (as written, e.g. cli:root)")
+    audit.add_argument("--action", help="only this action, or a prefix: account, report.assign")
+    audit.add_argument("--since", type=_since, help="only entries since: 2026-11-01, or 7d, 12h")
     audit.set_defaults(handler=cmd_audit)

@@ -1,8 +1,7 @@
 """Reports: filing them (members), forwarding them (as a `Flag` from the instance actor), and
 the admin's queue (list, assign, resolve, reopen).
 
-The schema has no assignee column, so the assignee of a report is kept in `instance_settings`
-under `report_assignee:<id>`; every change is also in the audit log.
+The assignee is the report's `assigned_to` column; every change is also in the audit log.
 """
 
 from __future__ import annotations
@@ -16,20 +15,15 @@ from baraza.ids import new_id
 from baraza.settings import Settings
 from federation.domain_blocks import audit
 from outbox.commit import action
-from storage.models import Actor, InstanceSetting, Post, Report
-from storage.settings_store import get_setting, set_setting
+from storage.models import Actor, Post, Report
 
 
 class ReportError(ValueError):
     """A report that cannot be filed or found."""
 
 
-def _assignee_key(report_id: int) -> str:
-    return f"report_assignee:{report_id}"
-
-
 async def list_reports(*, resolved: bool | None = False) -> list[Report]:
-    query = Report.all().prefetch_related("reporter", "target").order_by("-id")
+    query = Report.all().prefetch_related("reporter", "target", "assigned_to").order_by("-id")
     if resolved is True:
         query = query.filter(resolved_at__not_isnull=True)
     elif resolved is False:
@@ -38,24 +32,28 @@ async def list_reports(*, resolved: bool | None = False) -> list[Report]:
 
 
 async def get_report(report_id: int) -> Report:
-    report = await Report.get_or_none(id=report_id).prefetch_related("reporter", "target")
+    report = await Report.get_or_none(id=report_id).prefetch_related(
+        "reporter", "target", "assigned_to"
+    )
     if report is None:
         raise ReportError(f"no report {report_id}")
     return report
 
 
-async def assignee(report: Report) -> str | None:
-    value = await get_setting(_assignee_key(report.id), "")
-    return value or None
+async def assignee(report: Report) -> Actor | None:
+    if report.assigned_to_id is None:
+        return None
+    return await Actor.get_or_none(id=report.assigned_to_id)
 
 
-async def assign(who: str, report: Report, to: str | None) -> None:
+async def assign(who: str, report: Report, to: Actor | None) -> None:
+    """Assign the report to `to` (an admin or moderator taking it), or unassign it."""
     async with in_transaction():
-        if to:
-            await set_setting(_assignee_key(report.id), to)
-            await audit(who, "report.assign", f"report:{report.id}", to)
+        report.assigned_to = to  # type: ignore[assignment]
+        await report.save(update_fields=["assigned_to_id"])
+        if to is not None:
+            await audit(who, "report.assign", f"report:{report.id}", to.uri)
         else:
-            await InstanceSetting.filter(key=_assignee_key(report.id)).delete()
             await audit(who, "report.unassign", f"report:{report.id}")
 
 

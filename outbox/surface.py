@@ -76,7 +76,8 @@ async def notify(
         return None
     if post is not None and await thread_muted(recipient, post):
         return None  # the recipient muted this thread (Mastodon's conversation mute)
-    if not account.local and not await _hears_from(recipient, account):
+    limited = not account.local or account.silenced_at is not None
+    if limited and not await _hears_from(recipient, account):
         return None
     verdict = await decide_for(recipient, type, account, post)  # the member's policy
     if verdict == "drop":
@@ -135,12 +136,14 @@ async def _file_request(recipient: Actor, account: Actor, post: Post | None) -> 
 
 
 async def _hears_from(recipient: Actor, account: Actor) -> bool:
-    """A silenced domain, or one the member blocks, reaches a member only if the member
-    follows the author (Mastodon)."""
+    """A silenced domain or account, or a domain the member blocks, reaches a member only if
+    the member follows the author (Mastodon)."""
     from federation.policy import is_silenced, load_policy
     from storage.models import Follow
 
     follows = await Follow.exists(follower=recipient, target=account, accepted=True)
+    if account.silenced_at is not None and not follows:
+        return False  # a limited account (Mastodon's silence) reaches its followers only
     blocked = await blocked_domains(recipient)  # the member's own domain blocks
     if not hears_from_domain(blocked, account.domain, follows=follows):
         return False

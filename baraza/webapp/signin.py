@@ -76,7 +76,11 @@ async def sign_in_submit() -> Response:
         return await _sign_in_form(TOO_MANY, 429)
     account = (
         await Actor.get_or_none(
-            local=True, type="Person", local_username=username, suspended_at=None
+            local=True,
+            type="Person",
+            local_username=username,
+            suspended_at=None,
+            disabled_at=None,  # sign-in disabled by an admin (outbox/account_actions.py)
         )
         if username
         else None

@@ -33,11 +33,16 @@ from federation.domain_blocks import (
 )
 from federation.errors import NotFound, Unprocessable
 from outbox import reports as report_queue
-from outbox.suspension import suspend_actor, unsuspend_actor
+from outbox.account_actions import AccountActionError, Acting, apply, role_of
 from storage.models import Actor, DomainAllow, DomainBlock, Post, Report
 
 blueprint = Blueprint("clientapi_admin", __name__)
 ADMIN = "/api/v1/admin"
+# Mastodon's Role entity for its default roles (ids as Mastodon seeds them).
+ROLE_ENTITIES: dict[str, dict[str, str]] = {
+    "admin": {"id": "3", "name": "Admin"},
+    "moderator": {"id": "2", "name": "Moderator"},
+}
 
 
 def public_domain(domain: str) -> str:
@@ -85,19 +90,18 @@ async def admin_account(actor: Actor | None) -> dict[str, Any] | None:
         "ips": [],
         "locale": actor.language or "",
         "invite_request": None,
-        "role": {"id": "3", "name": "Admin"} if actor.is_admin else None,
+        "role": ROLE_ENTITIES.get(role_of(actor)),
         "confirmed": True,
         "approved": True,
-        "disabled": False,
-        "silenced": False,
+        "disabled": actor.disabled_at is not None,
+        "silenced": actor.silenced_at is not None,
         "suspended": actor.suspended_at is not None,
         "account": await account(actor, with_counts=False),
     }
 
 
 async def report_entity(report: Report) -> dict[str, Any]:
-    assigned_to = await report_queue.assignee(report)
-    assigned = await Actor.get_or_none(uri=assigned_to) if assigned_to else None
+    assigned = await report_queue.assignee(report)
     posts = await Post.filter(uri__in=report.status_uris) if report.status_uris else []
     return {
         "id": str(report.id),
@@ -257,7 +261,7 @@ async def act_on_report(report_id: str, action: str) -> Response:
     admin = await require_admin("admin:write:reports")
     report = await _report_or_404(report_id)
     if action == "assign_to_self":
-        await report_queue.assign(admin.acct, report, admin.uri)
+        await report_queue.assign(admin.acct, report, admin)
     elif action == "unassign":
         await report_queue.assign(admin.acct, report, None)
     elif action == "resolve":
@@ -269,33 +273,50 @@ async def act_on_report(report_id: str, action: str) -> Response:
     return json_response(await report_entity(report))
 
 
-@blueprint.post(f"{ADMIN}/accounts/<account_id>/action")
-async def account_action(account_id: str) -> Response:
-    """`none` records a warning; `suspend` suspends instance-wide. Baraza has no per-account
-    silence or login disabling yet: those answer 422 rather than pretend."""
-    admin = await require_admin("admin:write:accounts")
+async def _account_or_404(account_id: str) -> Actor:
     target = await _row_or_404(Actor, account_id)
     if target.type == "Application":
         raise NotFound("Record not found")
+    return target
+
+
+async def _act(admin: Actor, kind: str, target: Actor, reason: str = "") -> None:
+    acting = Acting(who=admin.acct, role=role_of(admin), actor_id=admin.id)
+    try:
+        await apply(settings(), acting, kind, target, reason=reason)
+    except AccountActionError as exc:
+        raise Unprocessable(str(exc)) from exc
+
+
+@blueprint.post(f"{ADMIN}/accounts/<account_id>/action")
+async def account_action(account_id: str) -> Response:
+    """Mastodon's `type`: `none` records a warning, `silence` limits the account to its
+    followers, `disable` refuses its sign-in, `suspend` suspends it instance-wide. With
+    `report_id`, the report is resolved by this action."""
+    admin = await require_admin("admin:write:accounts")
+    target = await _account_or_404(account_id)
     params = await request_params()
     kind = params.text("type", "none")
+    if kind not in ("none", "silence", "disable", "suspend"):
+        raise Unprocessable("account action type must be none, silence, disable or suspend")
     reason = params.text("text")[:2000]
-    if kind == "suspend":
-        if target.id == admin.id:
-            raise Unprocessable("you cannot suspend yourself")
-        await suspend_actor(settings(), admin.acct, target, reason)
-    elif kind == "unsuspend":
-        await unsuspend_actor(admin.acct, target)
-    elif kind == "none":
-        await audit(admin.acct, "account.warn", target.uri, reason)
-    elif kind in ("disable", "silence", "sensitive"):
-        raise Unprocessable(f"account action {kind!r} is not supported; use suspend")
-    else:
-        raise Unprocessable(f"unknown action type {kind[:40]!r}")
     report_id = params.text("report_id")
-    if report_id:
-        await report_queue.resolve(admin.acct, await _report_or_404(report_id), f"{kind}: {reason}")
+    report = await _report_or_404(report_id) if report_id else None
+    await _act(admin, kind, target, reason)
+    if report is not None:
+        await report_queue.resolve(admin.acct, report, f"{kind}: {reason}")
     return json_response({})
+
+
+@blueprint.post(f"{ADMIN}/accounts/<account_id>/<reversal>")
+async def account_reversal(account_id: str, reversal: str) -> Response:
+    """`/enable`, `/unsilence`, `/unsuspend`: undo one action; answers the admin account."""
+    admin = await require_admin("admin:write:accounts")
+    if reversal not in ("enable", "unsilence", "unsuspend"):
+        raise NotFound("Record not found")
+    target = await _account_or_404(account_id)
+    await _act(admin, reversal, target)
+    return json_response(await admin_account(target))
 
 
 @blueprint.get("/api/v1/instance/domain_blocks")

@@ -243,7 +243,7 @@ async def authorize_page() -> Response:
 
 async def _member_for(username: str, password: str) -> Actor | None:
     member = await local_actor(username.strip().lstrip("@"), kind="Person")
-    if member is None or member.suspended_at is not None:
+    if member is None or member.suspended_at is not None or member.disabled_at is not None:
         await check_password(None, password)
         return None
     if not await check_password(member.password_hash, password):
@@ -398,6 +398,8 @@ async def _grant_code(params: dict[str, Any]) -> Response:
         raise OAuthError("invalid_grant", "code_verifier does not match the code_challenge")
     if row.account.suspended_at is not None:
         raise OAuthError("invalid_grant", "the account is suspended")
+    if row.account.disabled_at is not None:
+        raise OAuthError("invalid_grant", "sign-in to this account is disabled")
     claimed = await AuthorizationCode.filter(id=row.id, used=False).update(used=True)
     if not claimed:
         raise OAuthError("invalid_grant", "the code is invalid, used or expired")

@@ -22,6 +22,7 @@ from clientapi.pagination import Page, bounded, paged, parse_page, select
 from clientapi.statuses.boost_ids import OVERFETCH, boost_status_id, boosts_in_page
 from clientapi.statuses.status_entity import statuses
 from federation.policy import load_policy, matches_domain
+from outbox.account_actions import outside_limits
 from outbox.domain_blocks import hidden_domain_accounts
 from outbox.filtering import hidden_posts
 from outbox.followed_tags import followed_tags, has_tag
@@ -136,6 +137,7 @@ async def _public_items(query: QuerySet, page: Page, viewer: Actor | None) -> li
     posts = [
         p for p in posts if p.actor.local or not matches_domain(p.actor.domain, policy.silenced)
     ]
+    posts = await outside_limits(posts, viewer)  # limited (silenced) accounts
     if request.args.get("only_media", "").lower() in ("1", "true"):
         posts = [p for p in posts if p.attachments]
     return without(list(posts), await hidden_accounts(viewer))

@@ -39,6 +39,8 @@ class Actor(Model):
     # Local members only.
     password_hash = fields.TextField(null=True)
     is_admin = fields.BooleanField(default=False)
+    # The moderation parts of the admin console and API, without the admin's other powers.
+    is_moderator = fields.BooleanField(default=False)
     language = fields.CharField(max_length=8, null=True)
     # Mastodon's chosen_languages (public timelines) and the interface language.
     chosen_languages = fields.JSONField(default=list)
@@ -50,6 +52,10 @@ class Actor(Model):
     document = fields.JSONField(null=True)
     fetched_at = fields.DatetimeField(null=True)
     suspended_at = fields.DatetimeField(null=True)
+    # Limited (Mastodon's silence): reaches only its followers (`outbox/account_actions.py`).
+    silenced_at = fields.DatetimeField(null=True)
+    # Sign-in refused, tokens and sessions revoked; the account is otherwise intact.
+    disabled_at = fields.DatetimeField(null=True)
     last_active_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

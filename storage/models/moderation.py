@@ -62,6 +62,9 @@ class Report(Model):
     comment = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     resolved_at = fields.DatetimeField(null=True)
+    assigned_to: fields.ForeignKeyNullableRelation[Actor] = fields.ForeignKeyField(
+        "models.Actor", related_name="reports_assigned", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "reports"
