@@ -60,20 +60,24 @@ async def _local_space(addresses: list[str], base_url: str) -> Actor | None:
     return None
 
 
-async def _parent_space(parent_uri: str, visibility: str) -> Actor | None:
-    """A reply stays in its parent's space (`spaces.destination`), though peers that do not
-    speak FEP-1b12 (Mastodon) name only the parent's author: a public reply to a post in one
-    of our public spaces joins the space's thread."""
-    from spaces.destination import SpaceFacts, destination
+async def _destination(
+    named: Actor | None, parent_uri: str | None, author: Actor, visibility: str
+) -> Actor | None:
+    """The space a remote post goes to, by the rule a local one follows (`spaces.destination`):
+    a reply stays in its parent's space (Mastodon addresses a reply to the parent's author
+    only, never to the group); a post naming one of our spaces (`to`, `cc`, `audience`: a
+    Mastodon user's mention does this) goes into it when its author is a member."""
+    from spaces.destination import SpaceFacts, destination, space_facts
 
-    parent = await Post.get_or_none(uri=parent_uri)
-    if parent is None or parent.space_id is None:
-        return None
-    space = await Actor.get_or_none(id=parent.space_id, local=True, type="Group")
-    if space is None:
-        return None
-    facts = SpaceFacts(space_id=space.id, private=space.private, may_post=True)
-    return space if destination(visibility, facts, []).space_id == space.id else None
+    home: Actor | None = None
+    if parent_uri:
+        parent = await Post.get_or_none(uri=parent_uri)
+        if parent is not None and parent.space_id is not None:
+            home = await Actor.get_or_none(id=parent.space_id, local=True, type="Group")
+    facts = SpaceFacts(home.id, home.private, may_post=True) if home is not None else None
+    mentioned = [await space_facts(named, author)] if named is not None else []
+    chosen = destination(visibility, facts, mentioned)
+    return {s.id: s for s in (home, named) if s is not None}.get(chosen.space_id or 0)
 
 
 async def is_relevant(obj: ParsedObject, author: Actor, base_url: str) -> bool:
@@ -166,12 +170,13 @@ async def store_remote_post(
         return existing
     if not force and not await is_relevant(obj, author, base_url):
         return None
-    space = await _local_space([*obj.audience, *obj.to, *obj.cc], base_url)
-    values = await drop_rejected_media(fields_from(obj, author), author)
-    if space is None and obj.in_reply_to:
-        space = await _parent_space(obj.in_reply_to, values["visibility"])
-    if space is not None and space.private:
+    named = await _local_space([*obj.audience, *obj.to, *obj.cc], base_url)
+    if named is not None and named.private:
         return None  # remote actors cannot post into a private space
+    values = await drop_rejected_media(fields_from(obj, author), author)
+    space = await _destination(named, obj.in_reply_to, author, values["visibility"])
+    if space is not None and space.private:
+        return None  # nor reply inside one
     return await Post.create(
         id=new_id(),
         uri=obj.id,

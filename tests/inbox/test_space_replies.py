@@ -60,3 +60,32 @@ async def test_a_followers_only_reply_stays_outside_the_space(
     reply = await Post.get(uri=f"https://{rita.host}/notes/reply-2")
     assert reply.space_id is None
     assert not await Announce.filter(post=reply).exists()
+
+
+async def test_a_post_naming_the_space_enters_it_only_from_a_member(
+    client: Any,
+    both: Any,
+    world: dict[str, Any],
+) -> None:
+    """As for a local author (`spaces.destination`): a stranger's mention of the space is an
+    ordinary mention; a member's is a post in the space."""
+    from tests.inbox.signed import remote_peer
+
+    space, rita = world["space"], world["rita"]
+    stranger = await remote_peer(host="stranger.example", name="sam")
+    for peer, number in ((stranger, 3), (rita, 4)):
+        note = {
+            "id": f"https://{peer.host}/notes/{number}",
+            "type": "Note",
+            "attributedTo": peer.uri,
+            "content": "<p>@garden hello</p>",
+            "to": [PUBLIC],
+            "cc": [f"{peer.uri}/followers", space.uri],
+            "tag": [{"type": "Mention", "href": space.uri, "name": "@garden"}],
+        }
+        create = {"@context": AS, "id": f"{note['id']}/activity", "type": "Create"}
+        await _deliver(client, peer, {**create, "actor": peer.uri, "object": note})
+    theirs = await Post.get(uri=f"https://{stranger.host}/notes/3")
+    assert theirs.space_id is None and not await Announce.filter(post=theirs).exists()
+    member = await Post.get(uri=f"https://{rita.host}/notes/4")
+    assert member.space_id == space.id and await Announce.exists(actor=space, post=member)
