@@ -65,12 +65,20 @@ async def post_page(name: str, post_id: int) -> Response:
         from outbox.routes import post_document
 
         return await post_document(name, post_id)
-    from baraza.webapp.reading import readable_post
+    from baraza.webapp.reading import reader_or_sign_in
 
-    post = await readable_post(post_id)
-    author = await Actor.get(id=post.actor_id)
-    if author.username != name or not author.local:
-        raise NotFound("no such object")
+    who = await reader_or_sign_in()
+    if who is None:  # nobody signed in: anonymous, or a server that signed its GET
+        from outbox.routes import visible_post as visible_to_requester
+
+        post = await visible_to_requester(name, post_id)
+    else:
+        from outbox.viewing import visible_post
+
+        post = await visible_post(post_id, who)
+        author = await Actor.get(id=post.actor_id)
+        if author.username != name or not author.local:
+            raise NotFound("no such object")
     if post.deleted_at is not None:
         return await render_error(410, N_("this post was deleted"))
     return await render_post(post)

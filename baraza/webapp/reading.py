@@ -30,13 +30,14 @@ NOTIFICATIONS_PAGE = 40
 
 
 async def reader() -> Actor | None:
-    """Who reads this page: the browser's member, else an API token's, else nobody."""
+    """Who reads this page: the browser's member, else the member of an API token allowed to
+    read statuses (the gate checked the route's own scope), else nobody."""
     member = (await session_viewer()).member
     if member is not None:
         return member
-    from baraza.viewer import current_member
+    from baraza.viewer import current_viewer
 
-    return await current_member()
+    return (await current_viewer()).member_for(("read:statuses",))
 
 
 async def reader_or_sign_in(*, redirect: bool = False) -> Actor | None:
@@ -70,8 +71,10 @@ async def home_page() -> Response:
     from clientapi.pagination import parse_page, select
     from clientapi.timelines.timelines import home_items, item_key
 
-    who = await reader_or_sign_in(redirect=True)
+    # The front page is the browser's: only its session says whose home it is.
+    who = (await session_viewer()).member
     if who is None:
+        await reader_or_sign_in(redirect=True)
         return await _front_page()
     page = parse_page({"max_id": request.args.get("max_id", "")}, default=PAGE)
     chosen = select(await home_items(who, page), page, key=item_key)[:PAGE]
@@ -94,7 +97,7 @@ async def unauthorized(error: Unauthorized) -> Response:
     from baraza.webapp.render import here
 
     return await render_page(
-        "web/sign_in_first.html", status=401, sign_in=f"/sign-in?next={quote(here(), safe='/')}"
+        "web/sign_in_first.html", status=401, sign_in=f"/sign-in?next={quote(here(), safe='/@')}"
     )
 
 
