@@ -108,11 +108,26 @@ def main(argv: list[str] | None = None) -> None:
     settings = settings_from(args)
     handler: Any = args.handler
     upgrade = getattr(args, "upgrade_schema", False)
-    if getattr(args, "sync", False):
+    if getattr(args, "without_database", False):
+        code = _without_database(handler, settings, args)
+    elif getattr(args, "sync", False):
         code = _run_sync(handler, settings, claims_from(args), args)
     else:
         code = _run_async(handler, settings, claims_from(args), args, upgrade=upgrade)
     sys.exit(code or 0)
+
+
+def _without_database(
+    handler: Callable[[Settings, argparse.Namespace], int],
+    settings: Settings,
+    args: argparse.Namespace,
+) -> int:
+    """For `restore`: the target database is empty until the command itself fills it."""
+    try:
+        return handler(settings, args)
+    except CliError as exc:
+        print(f"baraza: {exc}", file=sys.stderr)
+        return 1
 
 
 def _run_sync(

@@ -185,3 +185,4 @@ def register_all(sub: Any) -> None:
     register_rules(sub)
     __import__("baraza.commands_settings").commands_settings.register_settings(sub)
     __import__("baraza.commands_invite").commands_invite.register_invite(sub)
+    __import__("baraza.commands_backup").commands_backup.register_backup(sub)
