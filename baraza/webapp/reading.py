@@ -101,6 +101,21 @@ async def unauthorized(error: Unauthorized) -> Response:
     )
 
 
+@blueprint.app_errorhandler(NotFound)
+async def not_found(error: NotFound) -> Response:
+    """On the web app's pages a browser gets a page saying so (the same for what does not
+    exist and what it may not see); every other door keeps its JSON error."""
+    from baraza.negotiation import wants_html
+    from baraza.responses import error_response
+
+    page = (
+        (request.endpoint or "").startswith(("pages.", "web_")) if has_request_context() else False
+    )
+    if not page or not wants_html(request.headers.get("Accept")):
+        return error_response(error.status, error.reason)
+    return await render_page("web/not_found.html", status=404)
+
+
 async def _front_page() -> Response:
     hidden = (await knowledge(None)).hidden
     candidates = (

@@ -63,6 +63,9 @@ async def test_an_outsider_and_a_logged_out_browser_never_see_the_private_space(
     for path in ("/@casefile", f"/@carla/{people['secret'].id}", f"/posts/{people['secret'].id}"):
         status, html = await page(browser, path)
         assert status == 404 and SECRET not in html, path
+        assert "<h1>Not found</h1>" in html, path  # a page, the same as for a missing post
+    _status, missing = await page(browser, "/posts/12345")
+    assert missing == html.replace(f"/posts/{people['secret'].id}", "/posts/12345")
     await sign_in(browser, "omar", "omar password")
     _status, html = await page(browser, "/")
     assert SECRET not in html
