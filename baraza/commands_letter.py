@@ -71,8 +71,46 @@ async def cmd_letter_send(settings: Settings, args: argparse.Namespace) -> int:
         month_bounds(period)
     except ValueError as exc:
         raise _cli_error(f"--period wants a month like 2026-11, not {period!r}") from exc
-    sent = await send_due_letters(settings, period, server)
+    from baraza.progress_bar import ProgressBar
+
+    with ProgressBar(f"sending the Letter for {period}", threshold=args.progress_over) as bar:
+        sent = await send_due_letters(settings, period, server, progress=bar)
     print(f"sent {sent} letters for {period}")
+    return 0
+
+
+def _configured_server() -> Any:
+    from spaces.letter_mail import smtp_server
+
+    try:
+        server = smtp_server(os.environ.get("BARAZA_SMTP_URL"))
+    except ValueError as exc:
+        raise _cli_error(str(exc)) from exc
+    if server is None:
+        raise _cli_error("email is off: set BARAZA_SMTP_URL (see docs/admin.md)")
+    return server
+
+
+async def cmd_letter_test_mail(settings: Settings, args: argparse.Namespace) -> int:
+    """One message to `address`; a refusal or a TLS or login failure is the one-line error."""
+    import aiosmtplib
+
+    from spaces.letter_mail import send_test_message
+
+    server = _configured_server()
+    try:
+        await send_test_message(settings, server, args.address)
+    except (aiosmtplib.SMTPException, OSError) as exc:
+        raise _cli_error(f"the mail server refused: {exc}") from exc
+    print(f"sent a test message to {args.address} through {server.host}:{server.port}")
+    return 0
+
+
+async def cmd_letter_mail_status(settings: Settings, args: argparse.Namespace) -> int:
+    from spaces.letter_mail import mail_statuses
+
+    for row in await mail_statuses():
+        print(f"{row.acct}\t{row.address}\t{row.state}\t{row.at}\t{row.detail}".rstrip())
     return 0
 
 
@@ -117,4 +155,13 @@ def register_letter(sub: Any) -> None:
     preview.set_defaults(handler=cmd_letter_preview)
     send = letter.add_parser("send", help="send the Letters that are due, once")
     send.add_argument("--period", help="month to send, like 2026-11 (default: last month)")
+    send.add_argument(
+        "--progress-over", type=int, default=50, help="draw a progress bar from N members"
+    )
     send.set_defaults(handler=cmd_letter_send)
+    test_mail = letter.add_parser("test-mail", help="send one test message with the settings")
+    test_mail.add_argument("address")
+    test_mail.set_defaults(handler=cmd_letter_test_mail)
+    letter.add_parser(
+        "mail-status", help="members whose Letter bounced or who unsubscribed"
+    ).set_defaults(handler=cmd_letter_mail_status)
