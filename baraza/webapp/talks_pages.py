@@ -36,10 +36,18 @@ ANSWER_NAMES = {"accept": N_("Going"), "tentative": N_("Maybe"), "reject": N_("N
 
 
 def when(moment: datetime | None) -> str:
-    """A Talk's time as the reader's language writes it, in the time zone it was set in."""
+    """A Talk's time as the reader's language writes it, in the time zone it was set in (the
+    zone itself is shown apart, by `zone`, so it reads left to right in Arabic too)."""
     if moment is None:
         return ""
-    return format_datetime(moment, "EEEE d MMMM y, HH:mm xxx", locale=current_language())
+    return format_datetime(moment, "EEEE d MMMM y, HH:mm", locale=current_language())
+
+
+def zone(moment: datetime | None) -> str:
+    """`UTC+03:00`: the offset the Talk was set in."""
+    if moment is None or moment.utcoffset() is None:
+        return ""
+    return "UTC" + moment.isoformat()[-6:]
 
 
 def form_time(date: str, time: str, offset: str) -> str | None:
@@ -81,7 +89,8 @@ async def talks_page(space_id: str) -> Response:
     talks = []
     for post in await _talks(view):
         event = _calendar_talk(post, _talk_url(view, post))
-        talks.append((post, when(event.start) if event else "", await participant_counts(post)))
+        start = (when(event.start), zone(event.start)) if event else ("", "")
+        talks.append((post, start, await participant_counts(post)))
     return await render_page(
         "web/talks.html", view=view, space=view.space, talks=talks, offsets=OFFSETS, tab="talks"
     )
@@ -144,6 +153,8 @@ async def talk_page(space_id: str, talk_id: str) -> Response:
         event=event,
         start=when(event.start if event else None),
         end=when(event.end if event else None),
+        start_zone=zone(event.start if event else None),
+        end_zone=zone(event.end if event else None),
         counts=await participant_counts(post),
         mine=mine,
         answers=ANSWER_NAMES,
