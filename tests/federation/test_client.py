@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import ipaddress
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -70,7 +71,7 @@ def dialed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     async def guarded(addr_infos, *args, **kwargs):
         for info in addr_infos:
             address = info[4][0]
-            assert address.startswith("127."), f"test tried to reach {address}"
+            assert ipaddress.ip_address(address).is_loopback, f"test tried to reach {address}"
             seen.append(address)
         return await real(addr_infos, *args, **kwargs)
 
