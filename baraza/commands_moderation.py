@@ -50,21 +50,24 @@ def _command(handler: Handler) -> Handler:
 
 @_command
 async def cmd_domain_block(settings: Settings, args: argparse.Namespace) -> int:
+    from baraza.progress_bar import ProgressBar
     from federation.domain_blocks import BlockRequest, block_domain, normalize_severity
 
     severity, media = normalize_severity(args.severity)
-    row, created = await block_domain(
-        _who(),
-        BlockRequest(
-            domain=args.domain,
-            severity=severity,
-            reject_media=media,
-            reject_reports=args.reject_reports,
-            private_comment=args.reason or "",
-            public_comment=args.public_comment or "",
-            obfuscate=args.obfuscate,
-        ),
-    )
+    with ProgressBar(f"suspending {args.domain}'s cached actors", threshold=500) as bar:
+        row, created = await block_domain(
+            _who(),
+            BlockRequest(
+                domain=args.domain,
+                severity=severity,
+                reject_media=media,
+                reject_reports=args.reject_reports,
+                private_comment=args.reason or "",
+                public_comment=args.public_comment or "",
+                obfuscate=args.obfuscate,
+            ),
+            progress=bar,
+        )
     print(f"{'blocked' if created else 'updated block on'} {row.domain} ({_describe(row)})")
     return 0
 
@@ -119,26 +122,6 @@ async def cmd_domain_disallow(settings: Settings, args: argparse.Namespace) -> i
     return 0
 
 
-class _ProgressBar:
-    """A one-line bar on stderr, redrawn in place; only for imports long enough to wait on."""
-
-    WIDTH = 30
-
-    def __init__(self, threshold: int = 1000) -> None:
-        self.threshold = threshold
-        self.drawn = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if total < self.threshold:
-            return
-        filled = self.WIDTH * done // max(total, 1)
-        bar = "#" * filled + "-" * (self.WIDTH - filled)
-        sys.stderr.write(f"\rimporting [{bar}] {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 @_command
 async def cmd_domain_import(settings: Settings, args: argparse.Namespace) -> int:
     from federation.blocklist_csv import import_blocklist
@@ -148,14 +131,17 @@ async def cmd_domain_import(settings: Settings, args: argparse.Namespace) -> int
         text = await asyncio.to_thread(path.read_text, encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CliError(f"cannot read {path}: {exc}") from exc
-    result = await import_blocklist(
-        _who(),
-        text,
-        source=path.name,
-        dry_run=args.dry_run,
-        skip_invalid=args.skip_invalid,
-        progress=_ProgressBar(),
-    )
+    from baraza.progress_bar import ProgressBar
+
+    with ProgressBar(f"importing {path.name}", threshold=1000) as bar:
+        result = await import_blocklist(
+            _who(),
+            text,
+            source=path.name,
+            dry_run=args.dry_run,
+            skip_invalid=args.skip_invalid,
+            progress=bar,
+        )
     for error in result.skipped:
         print(f"skipped {error}", file=sys.stderr)
     verb = "would add" if args.dry_run else "added"

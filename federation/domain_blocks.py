@@ -10,7 +10,7 @@ or queued before the block.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -104,8 +104,14 @@ async def audit(who: str, action: str, target: str = "", reason: str = "") -> Au
     return await AuditEntry.create(who=who, action=action, target=target, reason=reason)
 
 
-async def block_domain(who: str, request: BlockRequest) -> tuple[DomainBlock, bool]:
-    """Create or change the block on `request.domain`; True when it was new."""
+Progress = Callable[[int, int], None]  # (done, total) of a long job, for a door to draw
+
+
+async def block_domain(
+    who: str, request: BlockRequest, progress: Progress | None = None
+) -> tuple[DomainBlock, bool]:
+    """Create or change the block on `request.domain`; True when it was new. `progress`
+    hears how many of the domain's cached actors a suspension has cut off so far."""
     domain = normalize_domain(request.domain)
     async with in_transaction():
         existing = await DomainBlock.get_or_none(domain=domain)
@@ -117,7 +123,7 @@ async def block_domain(who: str, request: BlockRequest) -> tuple[DomainBlock, bo
             await existing.save()
             row, created = existing, False
         if row.severity == "suspend":
-            await apply_suspension([domain])
+            await apply_suspension([domain], progress)
         action = "domain_block.create" if created else "domain_block.update"
         await audit(who, action, domain, request.private_comment or request.public_comment)
     return row, created
@@ -189,7 +195,9 @@ async def _matching_actor_domains(domains: Iterable[str]) -> list[str]:
     return [d for d in stored if is_refused(policy, d)]
 
 
-async def apply_suspension(domains: Iterable[str]) -> dict[str, int]:
+async def apply_suspension(
+    domains: Iterable[str], progress: Progress | None = None
+) -> dict[str, int]:
     """Undo what a suspended domain left here, in bulk: one pass for any number of domains.
 
     Queued deliveries are cancelled (the worker also re-checks policy before each send, which
@@ -225,7 +233,9 @@ async def apply_suspension(domains: Iterable[str]) -> dict[str, int]:
         reported_posts.update(u for u in uris or [] if isinstance(u, str))
     now = datetime.now(UTC)
     follows = posts = 0
-    for chunk in _chunks(actor_ids):
+    for done, chunk in enumerate(_chunks(actor_ids)):
+        if progress is not None:
+            progress(min(done * _CHUNK, len(actor_ids)), len(actor_ids))
         follows += await Follow.filter(follower_id__in=chunk).delete()
         follows += await Follow.filter(target_id__in=chunk).delete()
         await Like.filter(actor_id__in=chunk).delete()
@@ -246,4 +256,6 @@ async def apply_suspension(domains: Iterable[str]) -> dict[str, int]:
         await Actor.filter(id__in=keep, suspended_at=None).update(suspended_at=now)
     for chunk in _chunks(gone):
         await Actor.filter(id__in=chunk).delete()
+    if progress is not None:
+        progress(len(actor_ids), len(actor_ids))
     return counts | {"follows": follows, "posts": posts, "actors": len(gone)}
