@@ -1,9 +1,9 @@
 """The web app's spaces in headless Chromium against a real `baraza serve` (SQLite and
 PostgreSQL): a member joins a public space with the page's button, uploads a document to a
 private space's library, publishes a Talk and answers it, all with plain forms; the server
-holds each; then screenshots of the directory, space, document, Talks and Talk pages in
-English and Arabic at 360 px and 1280 px are written to var/screenshots/ for a person to look
-at (docs/screenshots/ keeps some)."""
+holds each; then screenshots (spaces-*.png) of the directory, space, document, Talks and
+Talk pages in English and Arabic at 360 px and 1280 px are written to var/screenshots/ for a
+person to look at (docs/screenshots/ keeps some)."""
 
 from __future__ import annotations
 
@@ -83,9 +83,7 @@ async def test_joining_uploading_and_answering_a_talk_in_a_browser(make_instance
         a, "SELECT COUNT(*) FROM library_documents WHERE title = ?", "Witness statement"
     )
     assert titles == 1
-    answers = await scalar(
-        a, "SELECT COUNT(*) FROM event_participations WHERE state = ?", "accept"
-    )
+    answers = await scalar(a, "SELECT COUNT(*) FROM event_participations WHERE state = ?", "accept")
     assert answers == 1
     assert len(result["shots"]) == 20
     for shot in result["shots"]:

@@ -72,7 +72,7 @@ try {
       await page.setViewportSize({ width, height: 800 })
       for (const [name, path] of pages) {
         await page.goto(base + path)
-        const file = `${args.dir}/web-${name}-${lang}-${width}.png`
+        const file = `${args.dir}/spaces-${name}-${lang}-${width}.png`
         await page.screenshot({ path: file, fullPage: true })
         out.shots.push({
           file,
