@@ -77,3 +77,12 @@ async def require_admin(scope: str | None = None) -> Actor:
     if not member.is_admin:
         raise Forbidden("This action is allowed only to administrators")
     return member
+
+
+async def require_moderator(scope: str | None = None) -> Actor:
+    """Admins and moderators (Mastodon's moderator role: reports and account actions); what a
+    moderator may do to whom is `outbox.account_actions.refusal`'s to decide."""
+    member = await require_member(scope)
+    if not (member.is_admin or member.is_moderator):
+        raise Forbidden("This action is allowed only to administrators and moderators")
+    return member

@@ -2,8 +2,11 @@
 domains (`/api/v1/instance/domain_blocks`).
 
 Every admin endpoint first asks `require_admin`: 401 without a valid token, 403 for a token
-of a member who is not an admin (or lacks the admin scope). Each change, and each opening of
-a single report, is written to the audit log under the admin's handle.
+of a member who is not an admin (or lacks the admin scope). Reports and account actions ask
+`require_moderator` instead: moderators reach them too, and the core's rule limits what they
+may do (limit and suspend members, not admins or moderators; no disabling or roles). Each
+change, and each opening of a single report, is written to the audit log under the caller's
+handle.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from actors.documents import iso
 from baraza.responses import json_response
 from baraza.services import settings
 from clientapi.accounts.account_entity import account
-from clientapi.auth import require_admin
+from clientapi.auth import require_admin, require_moderator
 from clientapi.params import MAX_INT, Params, id_or_404, request_params
 from federation.domain_blocks import (
     BlockRequest,
@@ -241,7 +244,7 @@ async def _report_or_404(report_id: str) -> Report:
 
 @blueprint.get(f"{ADMIN}/reports")
 async def list_reports() -> Response:
-    await require_admin("admin:read:reports")
+    await require_moderator("admin:read:reports")
     params = await request_params()
     resolved = params.flag("resolved") if "resolved" in params else False
     rows = await report_queue.list_reports(resolved=resolved)
@@ -250,7 +253,7 @@ async def list_reports() -> Response:
 
 @blueprint.get(f"{ADMIN}/reports/<report_id>")
 async def get_report(report_id: str) -> Response:
-    admin = await require_admin("admin:read:reports")
+    admin = await require_moderator("admin:read:reports")
     report = await _report_or_404(report_id)
     await audit(admin.acct, "report.view", f"report:{report.id}")
     return json_response(await report_entity(report))
@@ -258,7 +261,7 @@ async def get_report(report_id: str) -> Response:
 
 @blueprint.post(f"{ADMIN}/reports/<report_id>/<action>")
 async def act_on_report(report_id: str, action: str) -> Response:
-    admin = await require_admin("admin:write:reports")
+    admin = await require_moderator("admin:write:reports")
     report = await _report_or_404(report_id)
     if action == "assign_to_self":
         await report_queue.assign(admin.acct, report, admin)
@@ -293,7 +296,7 @@ async def account_action(account_id: str) -> Response:
     """Mastodon's `type`: `none` records a warning, `silence` limits the account to its
     followers, `disable` refuses its sign-in, `suspend` suspends it instance-wide. With
     `report_id`, the report is resolved by this action."""
-    admin = await require_admin("admin:write:accounts")
+    admin = await require_moderator("admin:write:accounts")
     target = await _account_or_404(account_id)
     params = await request_params()
     kind = params.text("type", "none")
@@ -311,7 +314,7 @@ async def account_action(account_id: str) -> Response:
 @blueprint.post(f"{ADMIN}/accounts/<account_id>/<reversal>")
 async def account_reversal(account_id: str, reversal: str) -> Response:
     """`/enable`, `/unsilence`, `/unsuspend`: undo one action; answers the admin account."""
-    admin = await require_admin("admin:write:accounts")
+    admin = await require_moderator("admin:write:accounts")
     if reversal not in ("enable", "unsilence", "unsuspend"):
         raise NotFound("Record not found")
     target = await _account_or_404(account_id)

@@ -139,3 +139,32 @@ async def test_a_limited_account_leaves_public_timelines_except_for_followers(
         "loud": True,
         "anonymous": False,
     }
+
+
+async def test_a_moderator_limits_members_only(client: Any, settings: Settings) -> None:
+    admin, _ = await _admin(settings)
+    moderator = await create_member(settings, "mo")
+    await Actor.filter(id=moderator.id).update(is_moderator=True)
+    token, _ = await issue_token(moderator, SCOPES)
+    as_mod = {"Authorization": f"Bearer {token}"}
+    member = await create_member(settings, "amina")
+    report = await Report.create(reporter=admin, target=member, comment="spam")
+
+    async def act(target: Actor, kind: str) -> int:
+        answer = await client.post(
+            f"/api/v1/admin/accounts/{target.id}/action", json={"type": kind}, headers=as_mod
+        )
+        return answer.status_code
+
+    assert await act(member, "silence") == 200
+    assert await act(member, "disable") == 422  # an admin's action
+    assert await act(admin, "silence") == 422  # moderators act on members only
+    assert (await client.get("/api/v1/admin/reports", headers=as_mod)).status_code == 200
+    assigned = await client.post(
+        f"/api/v1/admin/reports/{report.id}/assign_to_self", headers=as_mod
+    )
+    assert (await assigned.get_json())["assigned_account"]["id"] == str(moderator.id)
+    assert (await client.get("/api/v1/admin/domain_blocks", headers=as_mod)).status_code == 403
+    assert (await Actor.get(id=member.id)).silenced_at is not None
+    assert (await Actor.get(id=member.id)).disabled_at is None
+    assert (await Actor.get(id=admin.id)).silenced_at is None
