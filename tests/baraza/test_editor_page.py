@@ -53,8 +53,12 @@ async def test_styles_are_allowed_by_a_nonce_fresh_on_every_response(client, bun
 
 
 async def test_global_policy_still_forbids_scripts_elsewhere(client, db):
-    response = await client.get("/", headers={"Accept": "text/html"})
+    response = await client.get("/tags/rights", headers={"Accept": "text/html"})
     assert "script-src" not in response.headers["Content-Security-Policy"]
+    # The web app's pages (the front page is one) allow this origin's files, nothing inline.
+    response = await client.get("/", headers={"Accept": "text/html"})
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe" not in policy and "nonce" not in policy
 
 
 async def test_without_a_build_the_page_says_editing_is_unavailable(
