@@ -11,31 +11,40 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.AddField(
-            model_name='Actor',
-            name='silenced_at',
+            model_name="Actor",
+            name="silenced_at",
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
-            model_name='Actor',
-            name='disabled_at',
+            model_name="Actor",
+            name="disabled_at",
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
-            model_name='Actor',
-            name='is_moderator',
+            model_name="Actor",
+            name="is_moderator",
             field=fields.BooleanField(default=False),
         ),
         ops.AddField(
-            model_name='Report',
-            name='assigned_to',
+            model_name="Report",
+            name="assigned_to",
             field=fields.ForeignKeyField(
-                'models.Actor',
-                source_field='assigned_to_id',
+                "models.Actor",
+                source_field="assigned_to_id",
                 db_constraint=True,
-                to_field='id',
-                related_name='reports_assigned',
+                to_field="id",
+                related_name="reports_assigned",
                 null=True,
                 on_delete=OnDelete.SET_NULL,
             ),
         ),
+        # Assignees kept as instance settings (`report_assignee:<id>` -> the assignee's URI)
+        # move into the column; the same SQL runs on SQLite and PostgreSQL.
+        ops.RunSQL(
+            "UPDATE reports SET assigned_to_id = (SELECT a.id FROM actors a"
+            " JOIN instance_settings s ON s.value = a.uri"
+            " WHERE s.key = 'report_assignee:' || reports.id)"
+            " WHERE assigned_to_id IS NULL",
+        ),
+        ops.RunSQL("DELETE FROM instance_settings WHERE key LIKE 'report_assignee:%'"),
     ]
