@@ -18,6 +18,7 @@ import { connect } from './connection.js'
 import { insertLink, insertTable, toggleInline, toggleLinePrefix } from './format.js'
 import { PALETTE, linesTakeTheirOwnDirection, remoteSelections, renderPeople, slotAmong, slotOf } from './presence.js'
 import { showMarkdown } from './preview.js'
+import { startHistory } from './history.js'
 
 function tokenFromFragment () {
   const params = new URLSearchParams(window.location.hash.slice(1))
@@ -191,6 +192,9 @@ function start (root) {
   awareness.on('change', drawPeople)
   drawPeople()
 
+  const history = startHistory(root.querySelector('[data-history]'), {
+    token, documentPath: root.dataset.live.replace(/\/live$/, '')
+  })
   const saved = root.querySelector('[data-saved]')
   const connection = connect({
     path: root.dataset.live,
@@ -205,6 +209,7 @@ function start (root) {
     },
     onSaved: () => {
       saved.textContent = root.dataset.labelSaved || ''
+      history.refresh()
       window.setTimeout(() => { saved.textContent = '' }, 4000)
     }
   })
