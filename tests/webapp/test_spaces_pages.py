@@ -5,6 +5,7 @@ documents never reach anyone else."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -310,3 +311,38 @@ async def test_the_space_pages_are_translated(browser, world, language):
     html = await response.get_data(as_text=True)
     assert response.status_code == 200 and f'lang="{language}"' in html
     assert ">Library<" not in html and "No Talks yet." not in html and "Public space" not in html
+
+
+async def test_the_space_calendar_reads_in_another_parser(web_app, world, web_settings):
+    """vobject (a reader we did not write, nor icalendar's authors) reads the feed of a public
+    space logged out: each Talk once, at the instant it was set, its link and place."""
+    import vobject
+
+    from spaces.talks import Talk, publish_talk
+
+    space = world["open"]
+    start = datetime(2026, 12, 5, 9, 30, tzinfo=timezone(timedelta(hours=-3)))
+    talk = Talk("Seed swap", "Bring seeds", start, None, "https://meet.example/seeds")
+    post = await publish_talk(web_settings, world["owner"], space, talk)
+    response = await web_app.test_client().get(f"/space/{space.id}/calendar.ics")
+    assert response.status_code == 200
+    parsed = vobject.readOne((await response.get_data()).decode())
+    events = parsed.contents["vevent"]
+    assert len(events) == 1
+    event = events[0]
+    assert event.summary.value == "Seed swap"
+    assert event.dtstart.value == start
+    assert event.location.value == "https://meet.example/seeds"
+    assert event.url.value.endswith(f"/space/{space.id}/talks/{post.id}")
+    assert event.uid.value == post.uri
+
+
+def test_a_talk_without_a_valid_start_is_left_out_of_calendars():
+    from spaces.calendar import calendar, talk_from_post
+
+    now = datetime.now(UTC)
+    assert talk_from_post("u", "n", "", {"startTime": "soon"}, "https://x", now) is None
+    assert talk_from_post("u", "n", "", {"startTime": "2026-01-01T10:00"}, "https://x", now) is None
+    assert talk_from_post("u", "n", "", None, "https://x", now) is None
+    kept = talk_from_post("u", "n", "", {"startTime": "2026-01-01T10:00Z"}, "https://x", now)
+    assert kept is not None and b"DTSTART:20260101T100000Z" in calendar("s", [kept])
