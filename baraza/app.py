@@ -185,6 +185,10 @@ def _register_scope_gate(app: Quart) -> None:
 
     app.before_request(enforce_route_scope)
     app.before_websocket(enforce_route_scope)
+    from clientapi.params import refuse_malformed_json
+
+    # After the gate, so a request without a valid token is 401 whatever its body.
+    app.before_request(refuse_malformed_json)
     from inbox.fetch_auth import refuse_blocked_signer
 
     # A GET signed by a suspended domain is 403 everywhere, whatever the fetch mode.

@@ -50,9 +50,6 @@ BLUEPRINT_MODULES: list[str] = [
 
 
 def register(app: Quart) -> None:
-    from clientapi.params import refuse_malformed_json
-
-    app.before_request(refuse_malformed_json)
     for name in BLUEPRINT_MODULES:
         module = importlib.import_module(name)
         app.register_blueprint(module.blueprint)

@@ -29,8 +29,8 @@ from typing import Any
 from quart import request
 from tortoise.models import Model
 
-from federation.activities import NOT_JSON, parse_json
-from federation.errors import NotFound, Unprocessable
+from federation.activities import NOT_AN_OBJECT, NOT_JSON, parse_json
+from federation.errors import BadRequest, NotFound, Unprocessable
 from storage.ids import MAX_BIGINT, MAX_INT, parse_id, parse_int
 
 __all__ = [
@@ -69,8 +69,8 @@ async def _is_json() -> bool:
 async def _json_body() -> dict[str, Any]:
     """The JSON body as an object ({} when empty), through the one bounded JSON parser."""
     raw = await request.get_data()
-    if not raw.strip():
-        return {}
+    if not raw.strip() or raw.strip() == b"null":
+        return {}  # a client's "no body" (some libraries send JSON null)
     return parse_json(raw)  # a body that does not decode: 400 NOT_JSON
 
 
@@ -82,7 +82,13 @@ async def refuse_malformed_json() -> None:
     """
     if request.method in _BODY_METHODS and request.path.startswith(_API_PREFIXES):
         if await _is_json():
-            await _json_body()
+            try:
+                await _json_body()
+            except BadRequest as refusal:
+                # JSON that decodes but is no object (`null` from a client sending no body)
+                # is the route's to judge: a DELETE reads no body and should not fail on it.
+                if refusal.reason != NOT_AN_OBJECT:
+                    raise
 
 
 async def body_params() -> dict[str, Any]:

@@ -65,6 +65,8 @@ _CORE_TERMS = (
 NOT_JSON = "the body is not valid JSON"
 """What every door answers (400) for a body that does not decode as JSON."""
 
+NOT_AN_OBJECT = "expected a JSON object"
+
 
 def parse_json(
     body: bytes, *, max_depth: int = MAX_JSON_DEPTH, max_bytes: int = MAX_JSON_BYTES
@@ -88,7 +90,7 @@ def parse_json(
             raise BadRequest(f"JSON nested deeper than {max_depth} levels") from exc
         raise BadRequest(NOT_JSON) from exc
     if not isinstance(doc, dict):
-        raise BadRequest("expected a JSON object")
+        raise BadRequest(NOT_AN_OBJECT)
     stack: list[tuple[Any, int]] = [(doc, 1)]
     while stack:
         node, depth = stack.pop()
