@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 import subprocess
 import sys
 import time
@@ -64,6 +65,7 @@ class Peer:
         self.process = subprocess.Popen(
             [*command, self.host, str(self.port), *self._extra_args()],
             cwd=cwd,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
             stdout=open(self.log_path, "ab"),
             stderr=subprocess.STDOUT,
         )
@@ -148,7 +150,8 @@ class PasturePeer(Peer):
         return f"{self.base_url}/actor"
 
     def start(self) -> PasturePeer:
-        self._spawn([sys.executable, "-m", "tests.interop.pasture_peer"], REPO, "pasture")
+        # Its own folder: bovine writes a JSON-LD cache file into the working directory.
+        self._spawn([sys.executable, "-m", "tests.interop.pasture_peer"], self.workdir, "pasture")
         return self
 
 
