@@ -8,56 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import aiohttp
-import pytest
 
+from tests.e2e.browser import NODE, SCREENSHOTS, WEB, needs_browser, png_size
+from tests.e2e.browser import built as _built
+from tests.e2e.browser import drive as _drive
 from tests.e2e.instance import Instance
 from tests.e2e.peek import scalar
 from tests.e2e.test_live_editing import YClient, _json, _until
 
-REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "var" / "screenshots"
-WEB = REPO / "web"
-BUNDLE = REPO / "baraza" / "static" / "build" / "editor.js"
-CHROMIUM = Path("/usr/bin/chromium")
-NODE = shutil.which("node")
-
-pytestmark = pytest.mark.skipif(
-    NODE is None or shutil.which("npm") is None or not CHROMIUM.is_file(),
-    reason="needs node, npm and /usr/bin/chromium (`make browsers`, then `make web`)",
-)
-
-
-def _built() -> None:
-    """Build the bundle and the driver's dependencies the way `make web` does, if missing."""
-    if not (WEB / "node_modules" / "playwright-core").is_dir():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=WEB, check=True)
-    if not BUNDLE.is_file():
-        subprocess.run(["npm", "run", "build"], cwd=WEB, check=True)
-
-
-def _drive(script: str, *args: str) -> dict:
-    """Runs a driver from web/tests and returns the JSON line it prints last."""
-    driven = subprocess.run(
-        [str(NODE), str(WEB / "tests" / script), *args],
-        cwd=WEB,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert driven.returncode == 0, driven.stderr[-3000:]
-    return json.loads(driven.stdout.strip().splitlines()[-1])
-
-
-def _png_size(path: Path) -> tuple[int, int]:
-    """Width and height from a PNG's IHDR chunk."""
-    data = path.read_bytes()[:24]
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+pytestmark = needs_browser
 
 
 async def test_typing_in_the_browser_reaches_the_server(make_instance) -> None:
@@ -196,7 +159,7 @@ async def test_two_members_edit_at_once_and_see_each_other(make_instance) -> Non
         await _until(lambda: watcher.content() == MERGED, "the server has the merged text")
         await watcher.close()
 
-    sizes = {Path(p).stem: _png_size(Path(p)) for p in shown["shots"]}
+    sizes = {Path(p).stem: png_size(Path(p)) for p in shown["shots"]}
     for name in ("editor-en-1280", "editor-ar-1280", "editor-en-360", "editor-ar-360"):
         width = int(name.rsplit("-", 1)[1])
         assert sizes[name][0] == width, (name, sizes[name])

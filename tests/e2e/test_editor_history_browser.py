@@ -11,12 +11,14 @@ from pathlib import Path
 
 import aiohttp
 
+from tests.e2e.browser import SCREENSHOTS, needs_browser, png_size
+from tests.e2e.browser import built as _built
+from tests.e2e.browser import drive as _drive
 from tests.e2e.instance import Instance
 from tests.e2e.peek import scalar
-from tests.e2e.test_editor_browser import SCREENSHOTS, _built, _drive, _png_size, pytestmark
 from tests.e2e.test_live_editing import _json
 
-__all__ = ["pytestmark"]
+pytestmark = needs_browser
 
 SEED = "Minutes\n\nAgreed: meet on Friday."
 LINE_A = "Amina: bring the budget."
@@ -104,4 +106,4 @@ async def test_history_lists_coauthors_shows_the_diff_and_restores(make_instance
     # Usable at a phone's width: nothing scrolls sideways; the screenshots are 360 px wide.
     assert all(scroll <= client for scroll, client in shown["widths"]), shown["widths"]
     for path in shown["shots"]:
-        assert _png_size(Path(path))[0] == 360, path
+        assert png_size(Path(path))[0] == 360, path

@@ -10,53 +10,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyotp
-import pytest
 
+from tests.e2e.browser import SCREENSHOTS, drive, needs_browser
 from tests.e2e.instance import Instance
 from tests.e2e.peek import scalar
-from tests.e2e.test_editor_browser import _built
 
-REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "var" / "screenshots"
-WEB = REPO / "web"
-CHROMIUM = Path("/usr/bin/chromium")
-NODE = shutil.which("node")
 PASSWORD = "a long journey password"
 
-pytestmark = pytest.mark.skipif(
-    NODE is None or not CHROMIUM.is_file(),
-    reason="needs node and /usr/bin/chromium (`make browsers`, then `make web`)",
-)
+pytestmark = needs_browser
 
 
 def _drive(phase: str, base: str, state: Path, **args: object) -> dict:
     """One phase of web/tests/web_journey.mjs; its JSON line, with no page errors."""
-    _built()  # the driver's dependencies and the editor's bundle, as `make web` makes them
-    driven = subprocess.run(
-        [
-            str(NODE),
-            str(WEB / "tests" / "web_journey.mjs"),
-            phase,
-            base,
-            str(state),
-            json.dumps(args),
-        ],
-        cwd=WEB,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert driven.returncode == 0, driven.stderr[-3000:]
-    answer = json.loads(driven.stdout.strip().splitlines()[-1])
-    assert answer["errors"] == [], answer["errors"]
-    return answer
+    return drive("web_journey.mjs", phase, base, str(state), json.dumps(args), page_errors=True)
 
 
 async def _drive_async(*args: object, **kwargs: object) -> dict:

@@ -9,38 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 from pathlib import Path
 
 import aiohttp
-import pytest
 
+from tests.e2e.browser import SCREENSHOTS, drive, needs_browser
 from tests.e2e.instance import Instance
 from tests.e2e.peek import scalar
-from tests.e2e.test_editor_browser import _built
-from tests.e2e.test_web_journey import CHROMIUM, NODE, SCREENSHOTS, WEB
 
 PASSWORD = "a long reading password"
 
-pytestmark = pytest.mark.skipif(
-    NODE is None or not CHROMIUM.is_file(),
-    reason="needs node and /usr/bin/chromium (`make browsers`, then `make web`)",
-)
+pytestmark = needs_browser
 
 
 def _drive(base: str, **args: object) -> dict:
-    _built()
-    driven = subprocess.run(
-        [str(NODE), str(WEB / "tests" / "web_reading.mjs"), base, json.dumps(args)],
-        cwd=WEB,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert driven.returncode == 0, driven.stderr[-3000:]
-    answer = json.loads(driven.stdout.strip().splitlines()[-1])
-    assert answer["errors"] == [], answer["errors"]
-    return answer
+    return drive("web_reading.mjs", base, json.dumps(args), timeout=300, page_errors=True)
 
 
 async def _post(session: aiohttp.ClientSession, base: str, token: str, **form: object) -> dict:
