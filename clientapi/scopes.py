@@ -274,6 +274,15 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "POST web_invitations.create_invite",
         "POST web_invitations.revoke_invite",
         "POST web_editor.open_editor",
+        # The admin console: the browser session's role is the gate
+        # (outbox/console_access.py: 404 to members and strangers, 403 to moderators
+        # outside the moderation pages, two-factor first); every form checks its CSRF token.
+        "GET web_admin.dashboard",
+        "GET web_admin.audit_page",
+        "GET web_admin_reports.reports_page",
+        "GET web_admin_reports.report_page",
+        "POST web_admin_reports.assign_report",
+        "POST web_admin_reports.resolve_report",
         # The web app's spaces: read through `find_space` and the visibility rules for the
         # session's member (a logged-out browser only while logged-out reading is on; a
         # private space is 404 to anyone not its member); every form checks its CSRF token.

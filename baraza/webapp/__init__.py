@@ -31,6 +31,8 @@ async def _page_language() -> None:
 
 def register(app: Quart) -> None:
     from baraza.webapp.avatars import blueprint as avatars_blueprint
+    from baraza.webapp.console_pages import blueprint as console_blueprint
+    from baraza.webapp.console_reports import blueprint as console_reports_blueprint
     from baraza.webapp.editor_link import blueprint as editor_blueprint
     from baraza.webapp.invite_pages import blueprint as invite_blueprint
     from baraza.webapp.security_pages import blueprint as security_blueprint
@@ -44,6 +46,8 @@ def register(app: Quart) -> None:
         avatars_blueprint,
         invite_blueprint,
         editor_blueprint,
+        console_blueprint,
+        console_reports_blueprint,
     ):
         app.register_blueprint(blueprint)
     app.before_request(_page_language)

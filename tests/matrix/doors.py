@@ -914,6 +914,25 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
     ("/space/<space_id>/talks/<talk_id>/answer", "POST"): (
         Door(why="answers through spaces.talks.answer: tests/webapp/test_spaces_pages.py"),
     ),
+    # --- the admin console: 404 to anyone but staff (a token is no session, so every viewer
+    # here reads as a stranger); staff sessions and the moderator's 403s:
+    # tests/webapp/test_console.py and tests/matrix/test_web_sessions.py.
+    **{
+        ("/admin", "GET"): (Door(fill=fixed("/admin", accept=HTML), **WEB),),
+        ("/admin/audit", "GET"): (Door(fill=fixed("/admin/audit", accept=HTML), **WEB),),
+        ("/admin/reports", "GET"): (
+            Door(fill=fixed("/admin/reports", "/admin/reports?state=resolved", accept=HTML), **WEB),
+        ),
+        ("/admin/reports/<report_id>", "GET"): (
+            Door(fill=fixed("/admin/reports/1", accept=HTML), **WEB),
+        ),
+        ("/admin/reports/<report_id>/assign", "POST"): (
+            Door(why="a staff form: tests/webapp/test_console.py"),
+        ),
+        ("/admin/reports/<report_id>/resolve", "POST"): (
+            Door(why="resolves through account_actions.apply: tests/webapp/test_console.py"),
+        ),
+    },
     # --- the admin API: admin records, no post or space content
     **{
         key: (Door(fill=fixed(key[0])),)
