@@ -13,7 +13,8 @@ import pyotp
 from actors import two_factor
 from actors.accounts import create_member
 from baraza.settings import Settings
-from storage.models import Actor, AuditEntry, Post, Report
+from outbox.console_overview import overview
+from storage.models import Activity, Actor, AuditEntry, Delivery, Post, Report
 from tests.webapp.browser import HTML, page, sign_in, submit
 
 PASSWORD = "battery staple horse"
@@ -185,3 +186,34 @@ async def test_the_console_reads_right_to_left_in_arabic(browser, web_settings):
     await admin.save(update_fields=["ui_language"])
     status, html = await page(browser, "/admin")
     assert status == 200 and 'dir="rtl"' in html and "Admin console" not in html
+
+
+async def test_the_dashboard_shows_deliveries_waiting_by_host(browser, web_settings):
+    admin = await _staff(browser, web_settings, "root", "admin")
+    activity = await Activity.create(
+        id=9_000_002, uri="https://x/a/1", type="Create", actor_uri=admin.uri, document={}
+    )
+    now = datetime.now(UTC)
+    for host, state, attempts in (
+        ("down.example", "queued", 3),
+        ("down.example", "queued", 0),
+        ("fine.example", "queued", 0),
+        ("done.example", "delivered", 1),
+    ):
+        await Delivery.create(
+            activity=activity,
+            signer=admin,
+            inbox_url=f"https://{host}/inbox",
+            host=host,
+            state=state,
+            attempts=attempts,
+            next_try_at=now,
+        )
+    figures = await overview(admin=True)
+    assert [(h.host, h.queued, h.failing) for h in figures.hosts] == [
+        ("down.example", 2, 1),
+        ("fine.example", 1, 0),
+    ]
+    _status, html = await page(browser, "/admin")
+    assert "down.example" in html and "done.example" not in html
+    assert (await overview(admin=False)).hosts == []
