@@ -283,6 +283,9 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "GET web_admin_reports.report_page",
         "POST web_admin_reports.assign_report",
         "POST web_admin_reports.resolve_report",
+        "GET web_admin_federation.federation_page",
+        "POST web_admin_federation.add_block",
+        "POST web_admin_federation.remove_block",
         # The web app's spaces: read through `find_space` and the visibility rules for the
         # session's member (a logged-out browser only while logged-out reading is on; a
         # private space is 404 to anyone not its member); every form checks its CSRF token.

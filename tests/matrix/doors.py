@@ -932,6 +932,15 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
         ("/admin/reports/<report_id>/resolve", "POST"): (
             Door(why="resolves through account_actions.apply: tests/webapp/test_console.py"),
         ),
+        ("/admin/federation", "GET"): (
+            Door(fill=fixed("/admin/federation", accept=HTML), **WEB),
+        ),
+        ("/admin/federation/blocks", "POST"): (
+            Door(why="blocks through block_domain: tests/webapp/test_console.py"),
+        ),
+        ("/admin/federation/blocks/remove", "POST"): (
+            Door(why="lifts through unblock_domain: tests/webapp/test_console.py"),
+        ),
     },
     # --- the admin API: admin records, no post or space content
     **{

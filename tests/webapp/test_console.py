@@ -14,7 +14,7 @@ from actors import two_factor
 from actors.accounts import create_member
 from baraza.settings import Settings
 from outbox.console_overview import overview
-from storage.models import Activity, Actor, AuditEntry, Delivery, Post, Report
+from storage.models import Activity, Actor, AuditEntry, Delivery, DomainBlock, Post, Report
 from tests.webapp.browser import HTML, page, sign_in, submit
 
 PASSWORD = "battery staple horse"
@@ -217,3 +217,50 @@ async def test_the_dashboard_shows_deliveries_waiting_by_host(browser, web_setti
     _status, html = await page(browser, "/admin")
     assert "down.example" in html and "done.example" not in html
     assert (await overview(admin=False)).hosts == []
+
+
+async def test_blocking_and_lifting_a_domain_after_confirming(browser, web_settings):
+    await _staff(browser, web_settings, "root", "admin")
+    troll = await _remote()
+    fed = "/admin/federation"
+    status, html = await page(browser, fed)
+    assert status == 200 and 'id="federation-mode"' in html and "No domain is blocked" in html
+    form = {"domain": "Hostile.Example", "severity": "suspend", "public_comment": "harassment"}
+    asked = await submit(browser, f"{fed}/blocks", form, from_page=fed)
+    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in await asked.get_data(
+        as_text=True
+    )
+    assert not await DomainBlock.exists()
+    done = await submit(browser, f"{fed}/blocks", {**form, "confirmed": "yes"}, from_page=fed)
+    assert done.status_code == 303
+    row = await DomainBlock.get(domain="hostile.example")
+    assert row.severity == "suspend" and row.public_comment == "harassment"
+    # The core's suspension cut off the domain's cached account.
+    cached = await Actor.get_or_none(id=troll.id)
+    assert cached is None or cached.suspended_at is not None
+    _status, html = await page(browser, fed)
+    assert "hostile.example" in html and "harassment" in html
+    bad = await submit(
+        browser, f"{fed}/blocks", {"domain": "not a domain!", "severity": "x"}, from_page=fed
+    )
+    assert bad.status_code == 422
+    lift = {"domain": "hostile.example"}
+    asked = await submit(browser, f"{fed}/blocks/remove", lift, from_page=fed)
+    assert asked.status_code == 200 and await DomainBlock.exists()
+    done = await submit(
+        browser, f"{fed}/blocks/remove", {**lift, "confirmed": "yes"}, from_page=fed
+    )
+    assert done.status_code == 303 and not await DomainBlock.exists()
+    actions = [e.action for e in await AuditEntry.all()]
+    assert "domain_block.create" in actions and "domain_block.delete" in actions
+
+
+async def test_moderators_and_csrf_are_refused_on_the_federation_page(browser, web_settings):
+    await _staff(browser, web_settings, "mod", "moderator")
+    status, html = await page(browser, "/admin/federation")
+    assert status == 403 and "Admins only" in html and 'id="blocks"' not in html
+    form = {"domain": "x.example", "severity": "suspend", "confirmed": "yes"}
+    refused = await submit(browser, "/admin/federation/blocks", form, from_page="/admin/reports")
+    assert refused.status_code == 403
+    forged = await browser.post("/admin/federation/blocks", form=form, headers=HTML)
+    assert forged.status_code == 403 and not await DomainBlock.exists()

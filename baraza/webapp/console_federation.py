@@ -1,0 +1,113 @@
+"""The admin console's federation page (admins only): the domain blocks with their severity
+and comments, the federation mode (open or allowlist) with the allowed domains; add a block or
+lift one, each after a confirmation page, through `federation.domain_blocks` as the CLI and
+the admin API do (which writes the audit entry and cuts off a suspended domain's actors)."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response, request
+
+from baraza.i18n import N_, _
+from baraza.webapp.console_gate import ConsoleClosed, enter
+from baraza.webapp.csrf import check_csrf
+from baraza.webapp.render import render_page, see_other
+from federation.domain_blocks import (
+    BlockRequest,
+    DomainError,
+    block_domain,
+    federation_mode,
+    list_blocks,
+    normalize_domain,
+    normalize_severity,
+    unblock_domain,
+)
+from storage.models import DomainAllow
+
+blueprint = Blueprint("web_admin_federation", __name__)
+PAGE = "/admin/federation"
+SEVERITIES = ("suspend", "silence", "reject-media", "noop")
+
+
+@blueprint.errorhandler(ConsoleClosed)
+async def _closed(error: ConsoleClosed) -> Response:
+    return error.response
+
+
+async def _page(
+    *, status: int = 200, error: str | None = None, values: dict | None = None
+) -> Response:
+    return await render_page(
+        "web/admin/federation.html",
+        status=status,
+        blocks=await list_blocks(),
+        mode=await federation_mode(),
+        allowed=await DomainAllow.all().order_by("domain"),
+        severities=SEVERITIES,
+        error=error,
+        values=values or {},
+        console="federation",
+    )
+
+
+@blueprint.get(PAGE)
+async def federation_page() -> Response:
+    await enter("federation")
+    return await _page()
+
+
+@blueprint.post(f"{PAGE}/blocks")
+async def add_block() -> Response:
+    await check_csrf()
+    member = await enter("federation")
+    form = await request.form
+    values = {
+        "domain": form.get("domain", "").strip()[:255],
+        "severity": form.get("severity", ""),
+        "public_comment": form.get("public_comment", "").strip()[:1000],
+        "private_comment": form.get("private_comment", "").strip()[:1000],
+    }
+    try:
+        domain = normalize_domain(values["domain"])
+        severity, reject_media = normalize_severity(values["severity"])
+    except DomainError as exc:
+        return await _page(status=422, error=_(str(exc)), values=values)
+    if form.get("confirmed") != "yes":
+        return await render_page(
+            "web/admin/confirm_block.html",
+            domain=domain,
+            values=values,
+            adding=True,
+            console="federation",
+        )
+    await block_domain(
+        member.acct,
+        BlockRequest(
+            domain=domain,
+            severity=severity,
+            reject_media=reject_media,
+            public_comment=values["public_comment"],
+            private_comment=values["private_comment"],
+        ),
+    )
+    return see_other(PAGE, notice=N_("The domain is blocked."))
+
+
+@blueprint.post(f"{PAGE}/blocks/remove")
+async def remove_block() -> Response:
+    await check_csrf()
+    member = await enter("federation")
+    form = await request.form
+    try:
+        domain = normalize_domain(form.get("domain", "")[:255])
+    except DomainError as exc:
+        return await _page(status=422, error=_(str(exc)))
+    if form.get("confirmed") != "yes":
+        return await render_page(
+            "web/admin/confirm_block.html",
+            domain=domain,
+            values={},
+            adding=False,
+            console="federation",
+        )
+    await unblock_domain(member.acct, domain)
+    return see_other(PAGE, notice=N_("The block is lifted."))
