@@ -46,7 +46,12 @@ class Post(Model):
 
     class Meta:
         table = "posts"
-        indexes = (("actor_id", "published"), ("visibility", "published"), ("actor_id", "id"))
+        indexes = (
+            ("actor_id", "published"),
+            ("visibility", "published"),
+            ("actor_id", "id"),
+            ("actor_id", "deleted_at", "id"),  # home: the followed authors' live post ids
+        )
 
 
 class Like(Model):
