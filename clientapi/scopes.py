@@ -286,6 +286,10 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "GET web_admin_federation.federation_page",
         "POST web_admin_federation.add_block",
         "POST web_admin_federation.remove_block",
+        "GET web_admin_members.members_page",
+        "GET web_admin_members.member_page",
+        "POST web_admin_members.member_action",
+        "POST web_admin_members.invite",
         # The web app's spaces: read through `find_space` and the visibility rules for the
         # session's member (a logged-out browser only while logged-out reading is on; a
         # private space is 404 to anyone not its member); every form checks its CSRF token.

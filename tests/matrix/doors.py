@@ -941,6 +941,18 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
         ("/admin/federation/blocks/remove", "POST"): (
             Door(why="lifts through unblock_domain: tests/webapp/test_console.py"),
         ),
+        ("/admin/members", "GET"): (
+            Door(fill=fixed("/admin/members", "/admin/members?q=a", accept=HTML), **WEB),
+        ),
+        ("/admin/members/<member_id>", "GET"): (
+            Door(fill=fixed("/admin/members/1", accept=HTML), **WEB),
+        ),
+        ("/admin/members/<member_id>/action", "POST"): (
+            Door(why="acts through account_actions.apply: tests/webapp/test_console.py"),
+        ),
+        ("/admin/members/invite", "POST"): (
+            Door(why="creates an invitation: " + NOT_OBJECT),
+        ),
     },
     # --- the admin API: admin records, no post or space content
     **{

@@ -14,7 +14,16 @@ from actors import two_factor
 from actors.accounts import create_member
 from baraza.settings import Settings
 from outbox.console_overview import overview
-from storage.models import Activity, Actor, AuditEntry, Delivery, DomainBlock, Post, Report
+from storage.models import (
+    Activity,
+    Actor,
+    AuditEntry,
+    Delivery,
+    DomainBlock,
+    Invitation,
+    Post,
+    Report,
+)
 from tests.webapp.browser import HTML, page, sign_in, submit
 
 PASSWORD = "battery staple horse"
@@ -264,3 +273,71 @@ async def test_moderators_and_csrf_are_refused_on_the_federation_page(browser, w
     assert refused.status_code == 403
     forged = await browser.post("/admin/federation/blocks", form=form, headers=HTML)
     assert forged.status_code == 403 and not await DomainBlock.exists()
+
+
+async def test_members_are_listed_searched_and_acted_on_through_the_core(browser, web_settings):
+    root = await _staff(browser, web_settings, "root", "admin")
+    amina = await create_member(web_settings, "amina", password=PASSWORD)
+    await create_member(web_settings, "bongani", password=PASSWORD)
+    status, html = await page(browser, "/admin/members?q=ami")
+    assert status == 200 and "@amina" in html and "@bongani" not in html
+    where = f"/admin/members/{amina.id}"
+    status, html = await page(browser, where)
+    assert status == 200 and 'name="type"' in html
+    act = f"{where}/action"
+    # Limiting asks first; lifting the limit does not.
+    asked = await submit(browser, act, {"type": "silence"}, from_page=where)
+    assert asked.status_code == 200 and (await Actor.get(id=amina.id)).silenced_at is None
+    done = await submit(browser, act, {"type": "silence", "confirmed": "yes"}, from_page=where)
+    assert done.status_code == 303 and (await Actor.get(id=amina.id)).silenced_at is not None
+    await submit(browser, act, {"type": "unsilence"}, from_page=where)
+    assert (await Actor.get(id=amina.id)).silenced_at is None
+    await submit(browser, act, {"type": "disable", "confirmed": "yes"}, from_page=where)
+    assert (await Actor.get(id=amina.id)).disabled_at is not None
+    form = {"type": "change_role", "role": "moderator", "confirmed": "yes"}
+    await submit(browser, act, form, from_page=where)
+    assert (await Actor.get(id=amina.id)).is_moderator
+    await submit(browser, act, {"type": "suspend", "confirmed": "yes"}, from_page=where)
+    assert (await Actor.get(id=amina.id)).suspended_at is not None
+    await submit(browser, act, {"type": "unsuspend"}, from_page=where)
+    assert (await Actor.get(id=amina.id)).suspended_at is None
+    actions = {e.action for e in await AuditEntry.filter(target=amina.uri)}
+    assert {"account.silence", "account.unsilence", "account.disable"} <= actions, actions
+    _status, html = await page(browser, f"/admin/audit?who={root.acct}&action=account")
+    assert "account.disable" in html and "report." not in html
+
+
+async def test_an_admin_cannot_act_on_their_own_account(browser, web_settings):
+    root = await _staff(browser, web_settings, "root", "admin")
+    where = f"/admin/members/{root.id}"
+    form = {"type": "change_role", "role": "member", "confirmed": "yes"}
+    refused = await submit(browser, f"{where}/action", form, from_page=where)
+    assert refused.status_code == 403
+    assert (await Actor.get(id=root.id)).is_admin
+
+
+async def test_invitation_links_from_the_members_page(browser, web_settings):
+    await _staff(browser, web_settings, "root", "admin")
+    response = await submit(
+        browser, "/admin/members/invite", {"uses": "5", "days": "30"}, from_page="/admin/members"
+    )
+    html = await response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="invite-link">https://' in html
+    row = await Invitation.get()
+    assert row.max_uses == 5 and row.expires_at is not None
+
+
+async def test_members_pages_are_closed_to_moderators_and_forged_forms(browser, web_settings):
+    await _staff(browser, web_settings, "mod", "moderator")
+    amina = await create_member(web_settings, "amina", password=PASSWORD)
+    for path in ("/admin/members", f"/admin/members/{amina.id}"):
+        status, html = await page(browser, path)
+        assert status == 403 and "@amina" not in html, path
+    form = {"type": "silence", "confirmed": "yes"}
+    refused = await submit(
+        browser, f"/admin/members/{amina.id}/action", form, from_page="/admin/reports"
+    )
+    forged = await browser.post(f"/admin/members/{amina.id}/action", form=form, headers=HTML)
+    assert refused.status_code == forged.status_code == 403
+    assert (await Actor.get(id=amina.id)).silenced_at is None
+    assert not await Invitation.exists()
