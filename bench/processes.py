@@ -62,7 +62,7 @@ def baseline(host: str = "127.0.0.9") -> Iterator[str]:
 
 @contextmanager
 def baraza(host: str = "127.0.0.2", **env: str) -> Iterator[Instance]:
-    """A real `baraza serve` on a fresh SQLite database in a temporary folder."""
+    """A real `baraza serve` on a fresh database (SQLite, or PostgreSQL when the run asks)."""
     env.setdefault("BARAZA_INBOX_RATE", "off")  # a benchmark is a flood from one host
     # Rate limits would measure the limiter, not the server: a benchmark sender is one peer.
     env = {
@@ -71,10 +71,8 @@ def baraza(host: str = "127.0.0.2", **env: str) -> Iterator[Instance]:
         "BARAZA_API_IP_RATE": "off",
         **env,
     }
-    with tempfile.TemporaryDirectory(prefix="baraza-bench-") as tmp:
-        instance = Instance(
-            host=host, database_url=f"sqlite://{tmp}/bench.db", workdir=Path(tmp), extra_env=env
-        )
+    with tempfile.TemporaryDirectory(prefix="baraza-bench-") as tmp, _database(tmp) as url:
+        instance = Instance(host=host, database_url=url, workdir=Path(tmp), extra_env=env)
         instance.start()
         profiler = _profile(instance)
         try:
@@ -84,6 +82,35 @@ def baraza(host: str = "127.0.0.2", **env: str) -> Iterator[Instance]:
                 profiler.send_signal(signal.SIGINT)
                 profiler.wait(timeout=60)
             instance.stop()
+
+
+ENGINE_VARIABLE = "BARAZA_BENCH_ENGINE"  # set by `python -m bench` for each engine it runs
+
+
+@contextmanager
+def _database(tmp: str) -> Iterator[str]:
+    """An empty database for one instance: a file in `tmp` on SQLite, or on PostgreSQL a new
+    database beside BARAZA_TEST_POSTGRES_URL's, dropped afterwards (`baraza init` fills it)."""
+    if os.environ.get(ENGINE_VARIABLE, "sqlite") != "postgres":
+        yield f"sqlite://{tmp}/bench.db"
+        return
+    admin = os.environ["BARAZA_TEST_POSTGRES_URL"]
+    name = f"baraza_bench_{os.getpid()}_{Path(tmp).name[-8:].lower().replace('-', '_')}"
+    asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{admin.rsplit('/', 1)[0]}/{name}"
+    finally:
+        asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _admin(url: str, sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
 
 
 def _profile(instance: Instance) -> subprocess.Popen | None:

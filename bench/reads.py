@@ -8,6 +8,7 @@ not queueing.
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ GETS = 2000
 WARMUP = 100
 CONCURRENCY = 32
 FOLLOWED = 1000
-POSTS = 100_000
+POSTS = int(os.environ.get("BARAZA_BENCH_POSTS", "100000"))  # 1000000 for the larger goal
 TIMELINE_READS = 200
 
 
@@ -130,13 +131,14 @@ def run(context: dict[str, Any]) -> list[Figure]:
             {"targets": [instance.base_url], "concurrency": 1, "warmup": 20, "requests": pages}
         )
         ok = timeline["statuses"].get("200", 0) == timeline["requests"]
+        goal_ms = 50 if POSTS <= 100_000 else 100  # the goals at 100,000 and 1,000,000
         figures.append(
             Figure(
-                name="home timeline p99 (1,000 followed, 100,000 posts, max_id page)",
+                name=f"home timeline p99 (1,000 followed, {POSTS:,} posts, max_id page)",
                 value=timeline["p99_ms"],
                 unit="ms",
-                goal="p99 < 50 ms",
-                met=ok and timeline["p99_ms"] < 50,
+                goal=f"p99 < {goal_ms} ms",
+                met=ok and timeline["p99_ms"] < goal_ms,
                 note=f"via clientapi/timelines/timelines.py over HTTP; p50 {timeline['p50_ms']} ms"
                 + ("" if ok else f"; statuses {timeline['statuses']}"),
             )
