@@ -54,7 +54,7 @@ clientlibs:
 # Two workers, one test file each at a time: most of the suite waits on real servers and
 # sockets, so two cores run it in about half the time.
 test: install lint browsers web interop clientlibs
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=30
 
 bench: install
 	$(BIN)/python -m bench

@@ -90,8 +90,12 @@ async def unauthorized(error: Unauthorized) -> Response:
     from baraza.negotiation import wants_html
     from baraza.responses import error_response
 
-    if not has_request_context() or not wants_html(request.headers.get("Accept")):
-        return error_response(error.status, error.reason)  # a socket, or an app
+    if (
+        not has_request_context()
+        or request.path.startswith("/api/")
+        or not wants_html(request.headers.get("Accept"))
+    ):
+        return error_response(error.status, error.reason)  # a socket, an app, or the API
     from urllib.parse import quote
 
     from baraza.webapp.render import here
