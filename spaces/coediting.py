@@ -300,6 +300,13 @@ async def _apply_update(room: Room, peer: Peer, update: bytes) -> None:
         Doc().apply_update(update)
     except ValueError as exc:
         raise MalformedMessage(f"invalid Yjs update: {exc}") from exc
+    # Shielded: a sender hanging up cancels its socket's handler, possibly while this update
+    # is already in the room but not yet relayed; the others must still receive it (their
+    # sockets never resync on their own, so an unrelayed insert would never reach them).
+    await asyncio.shield(_commit(room, peer, update))
+
+
+async def _commit(room: Room, peer: Peer, update: bytes) -> None:
     async with room.lock:
         room.doc.apply_update(update)
         if room.doc.get_update() != room.stored:  # what was new in it: its sender edited
