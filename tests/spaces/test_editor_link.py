@@ -42,9 +42,7 @@ async def test_text_documents_link_to_the_editor_page(
     assert link.path == f"/spaces/{space.id}/documents/{notes['id']}/edit"
     assert f"{link.scheme}://{link.netloc}" == settings.url("")
     assert scan["edit_url"] is None
-    listing = await (
-        await client.get(url, headers={"Authorization": f"Bearer {token}"})
-    ).get_json()
+    listing = await (await client.get(url, headers={"Authorization": f"Bearer {token}"})).get_json()
     assert {d["id"]: d["edit_url"] for d in listing} == {
         notes["id"]: notes["edit_url"],
         scan["id"]: None,
