@@ -89,6 +89,15 @@ async def create_post(
         if space is not None and space.private and space.local:
             if not await Follow.exists(follower=member, target=space, accepted=True):
                 raise Unprocessable("only members of a private space may post in it")
+        if space is not None and space.local:
+            # A space named by the door (C2S, the web form, Talks): archived or restricted to
+            # moderators, it refuses the post as the destination rule does for a mention.
+            from spaces.destination import posting_refusal_for
+            from spaces.space_rules import REASONS
+
+            refusal = await posting_refusal_for(space, member)
+            if refusal is not None and refusal != "not_member":
+                raise Unprocessable(REASONS[refusal])
         space_private = bool(space and space.private)
         address = addressing(
             visibility,
@@ -194,11 +203,19 @@ async def delete_post(settings: Settings, member: Actor, post: Post) -> None:
         raise NotFound("Record not found")
     if post.actor_id != member.id:
         raise Refused("This action is not allowed")
+    await tombstone_post(settings, member, post)
+
+
+async def tombstone_post(settings: Settings, author: Actor, post: Post) -> bool:
+    """The author's delete without the door's checks: the tombstone and its `Delete`, signed by
+    the author, to everyone the post reached. The author's own delete and a moderator's removal
+    of a local post (`outbox/post_removal.py`) both end here; False when it was already gone."""
+    member = author
     now = datetime.now(UTC)
     async with action() as after:
         # Compare-and-set: of two deletes at once, only one sends a Delete.
         if not await Post.filter(id=post.id, deleted_at=None).update(deleted_at=now):
-            return
+            return False
         post.deleted_at = now
         mentions = [
             actor
@@ -224,3 +241,4 @@ async def delete_post(settings: Settings, member: Actor, post: Post) -> None:
 
             await relay_activity_to_space(settings, post, doc)
         after.add(lambda: surface.status_deleted(post))
+    return True

@@ -15,19 +15,36 @@ from baraza.ids import new_id
 from baraza.settings import Settings
 from federation.domain_blocks import audit
 from outbox.commit import action
-from storage.models import Actor, Post, Report
+from storage.models import Activity, Actor, Post, Report
 
 
 class ReportError(ValueError):
     """A report that cannot be filed or found."""
 
 
-async def list_reports(*, resolved: bool | None = False) -> list[Report]:
+async def list_reports(
+    *,
+    resolved: bool | None = False,
+    assigned_to_id: int | None = None,
+    target_local: bool | None = None,
+    domain: str | None = None,
+    limit: int | None = None,
+) -> list[Report]:
+    """The queue, newest first: open or resolved, taken by one staff member, about this
+    server's accounts or remote ones, about one remote domain."""
     query = Report.all().prefetch_related("reporter", "target", "assigned_to").order_by("-id")
     if resolved is True:
         query = query.filter(resolved_at__not_isnull=True)
     elif resolved is False:
         query = query.filter(resolved_at=None)
+    if assigned_to_id is not None:
+        query = query.filter(assigned_to_id=assigned_to_id)
+    if target_local is not None:
+        query = query.filter(target__local=target_local)
+    if domain:
+        query = query.filter(target__domain=domain.strip().lower())
+    if limit is not None:
+        query = query.limit(limit)
     return await query
 
 
@@ -126,3 +143,26 @@ async def forward_report(
         extra={"content": report.comment},
     )
     await publish(settings, instance, doc, [target], activity_id=activity_id)
+
+
+def _flag_prefix(settings: Settings, report: Report) -> str:
+    return settings.url(f"/reports/{report.id}/flag/")
+
+
+async def forwarded(settings: Settings, report: Report) -> bool:
+    """Whether a `Flag` for this report went out, when it was filed or from the console."""
+    return await Activity.filter(
+        type="Flag", uri__startswith=_flag_prefix(settings, report)
+    ).exists()
+
+
+async def forward(settings: Settings, who: str, report: Report) -> None:
+    """Staff send the report on to the reported account's server (the console's button); the
+    Flag comes from the instance actor as when a member asks for it while reporting."""
+    target = await Actor.get_or_none(id=report.target_id) if report.target_id else None
+    if target is None or target.local:
+        raise ReportError("only a report about a remote account can be forwarded")
+    uris = [u for u in report.status_uris or [] if isinstance(u, str)]
+    async with action():
+        await forward_report(settings, report, target, uris)
+        await audit(who, "report.forward", f"report:{report.id}", target.domain or "")
