@@ -30,6 +30,7 @@ from tortoise.exceptions import BaseORMException, IntegrityError
 
 from baraza.i18n import pick_language
 from baraza.settings import Settings
+from federation.domain_blocks import audit
 from outbox.commit import action
 from spaces.letter import (
     NETWORK,
@@ -88,6 +89,23 @@ def smtp_server(url: str | None) -> SmtpServer | None:
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
         ca_file=ca_file,
+    )
+
+
+def configured_server() -> SmtpServer | None:
+    """The mail settings every door reads (`BARAZA_SMTP_URL`): the CLI and the console's mail
+    page. ValueError when it is set but malformed."""
+    return smtp_server(os.environ.get("BARAZA_SMTP_URL"))
+
+
+def plausible_address(text: str) -> bool:
+    """Pure: worth handing to the mail server (one `@`, something either side, no spaces);
+    the server itself is the judge of the rest."""
+    local, at, domain = text.partition("@")
+    return (
+        bool(at and local and domain)
+        and len(text) <= 254
+        and not any(c.isspace() or c in "<>,;" for c in text)
     )
 
 
@@ -232,8 +250,11 @@ async def _scopes(member: Actor) -> list[str | Actor]:
     return [NETWORK, *spaces]
 
 
-async def send_test_message(settings: Settings, server: SmtpServer, to: str) -> None:
-    """`baraza letter test-mail`: one short message, so an admin sees the settings work."""
+async def send_test_message(
+    settings: Settings, server: SmtpServer, to: str, *, who: str | None = None
+) -> None:
+    """`baraza letter test-mail` and the console's button: one short message, so an admin
+    sees the settings work; sent by `who`, it is in the audit log once the server took it."""
     message = EmailMessage()
     message["From"] = sender_address(settings)
     message["To"] = to
@@ -242,6 +263,8 @@ async def send_test_message(settings: Settings, server: SmtpServer, to: str) -> 
         f"This is a test of {settings.base_url}'s mail settings. The Letter can be sent.\n"
     )
     await send_message(server, message)
+    if who is not None:
+        await audit(who, "letter.test_mail", to, f"{server.host}:{server.port}")
 
 
 async def send_due_letters(
