@@ -18,13 +18,10 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from tortoise.transactions import in_transaction
-
+from federation.blocklist_plan import LineError, current_blocks, plan_import, write_plan
 from federation.domain_blocks import (
     BlockRequest,
     DomainError,
-    apply_suspension,
-    audit,
     normalize_domain,
     normalize_severity,
 )
@@ -40,15 +37,6 @@ HEADER = [
 ]
 _TRUE = {"true", "1", "yes", "t"}
 _FALSE = {"false", "0", "no", "f", ""}
-
-
-@dataclass(frozen=True)
-class LineError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
 
 
 @dataclass
@@ -167,13 +155,6 @@ class ImportRefused(DomainError):
 Progress = Callable[[int, int], None]
 
 
-def _public_fields(request: BlockRequest) -> dict[str, object]:
-    """What the CSV carries; private comments written by an admin here are never overwritten."""
-    values = request.fields()
-    values.pop("private_comment")
-    return values
-
-
 async def import_blocklist(
     who: str,
     text: str,
@@ -183,57 +164,21 @@ async def import_blocklist(
     skip_invalid: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
+    """The CLI's and the admin API's import: the plan of `federation.blocklist_plan`, written
+    at once (the console previews it first)."""
     parsed = parse_blocklist(text)
     if parsed.errors and not skip_invalid:
         raise ImportRefused(parsed.errors)
-    total = len(parsed.blocks)
-    existing = {b.domain: b for b in await DomainBlock.all()}
-    new_rows: list[DomainBlock] = []
-    changed: list[DomainBlock] = []
-    for request in parsed.blocks:
-        values = _public_fields(request)
-        row = existing.get(request.domain)
-        if row is None:
-            new_rows.append(
-                DomainBlock(
-                    domain=request.domain, private_comment=f"imported {source}".strip(), **values
-                )
-            )
-        elif any(getattr(row, k) != v for k, v in values.items()):
-            row.update_from_dict(values)
-            changed.append(row)
-    newly_suspended = [r.domain for r in new_rows if r.severity == "suspend"]
-    newly_suspended += [r.domain for r in changed if r.severity == "suspend"]
+    plan = plan_import(parsed.blocks, parsed.errors, await current_blocks())
     effects: dict[str, int] = {}
     if not dry_run:
-        async with in_transaction():
-            done = 0
-            for start in range(0, len(new_rows), 500):
-                batch = new_rows[start : start + 500]
-                await DomainBlock.bulk_create(batch)
-                done += len(batch)
-                if progress:
-                    progress(done, total)
-            for row in changed:
-                await row.save()
-                done += 1
-                if progress and done % 200 == 0:
-                    progress(done, total)
-            if newly_suspended:
-                effects = await apply_suspension(newly_suspended)
-            await audit(
-                who,
-                "domain_block.import",
-                source,
-                f"added {len(new_rows)}, updated {len(changed)}, "
-                f"unchanged {total - len(new_rows) - len(changed)}, skipped {len(parsed.errors)}",
-            )
-    if progress:
-        progress(total, total)
+        effects = await write_plan(who, plan, source=source, progress=progress)
+    elif progress:
+        progress(plan.total, plan.total)
     return ImportResult(
-        added=len(new_rows),
-        updated=len(changed),
-        unchanged=total - len(new_rows) - len(changed),
+        added=len(plan.added),
+        updated=len(plan.changed),
+        unchanged=len(plan.unchanged),
         skipped=parsed.errors,
         effects=effects,
     )

@@ -42,6 +42,7 @@ from storage.models.notification_policy import (
     PollEnding,
 )
 from storage.models.objects import Announce, Like, Post
+from storage.models.peers import BlocklistUpload, PeerInstance
 from storage.models.push import PushDelivery, PushSubscription
 from storage.models.queue import Activity, Delivery, Host
 from storage.models.web import Invitation, RecoveryCode, TwoFactor, WebSession
@@ -54,6 +55,7 @@ __all__ = [
     "AuditEntry",
     "AuthorizationCode",
     "Block",
+    "BlocklistUpload",
     "Bookmark",
     "ContentFilter",
     "Conversation",
@@ -85,6 +87,7 @@ __all__ = [
     "NotificationPolicy",
     "NotificationRequest",
     "OAuthApp",
+    "PeerInstance",
     "PollEnding",
     "Post",
     "PushDelivery",
