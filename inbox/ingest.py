@@ -74,9 +74,15 @@ async def _destination(
         parent = await Post.get_or_none(uri=parent_uri)
         if parent is not None and parent.space_id is not None:
             home = await Actor.get_or_none(id=parent.space_id, local=True, type="Group")
-    facts = SpaceFacts(home.id, home.private, may_post=True) if home is not None else None
+    facts = None
+    if home is not None:
+        # Anyone may reply in a space's thread, as on Lemmy; but an archived space takes nothing.
+        archived = "archived" if home.archived_at is not None else None
+        facts = SpaceFacts(home.id, home.private, may_post=True, refusal=archived)
     mentioned = [await space_facts(named, author)] if named is not None else []
     chosen = destination(visibility, facts, mentioned)
+    if chosen.refused is not None:
+        return None  # stored as an ordinary post of its author's, outside the space
     return {s.id: s for s in (home, named) if s is not None}.get(chosen.space_id or 0)
 
 

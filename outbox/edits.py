@@ -60,6 +60,13 @@ async def edit_post(
     """
     if post.actor_id != member.id:
         raise Refused("only the author may edit a post")
+    if post.space_id is not None:
+        from spaces.space_rules import REASONS, edit_refusal
+
+        space = await Actor.get_or_none(id=post.space_id)
+        refusal = edit_refusal(archived=space is not None and space.archived_at is not None)
+        if refusal is not None:
+            raise Unprocessable(REASONS[refusal])
     async with action() as after:
         # Read the row under lock: two edits at once must not lose each other's version.
         row = await Post.select_for_update().get(id=post.id)

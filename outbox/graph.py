@@ -36,6 +36,7 @@ class FollowOutcome(Enum):
     BLOCKED = "blocked"  # either side blocks the other
     PRIVATE_SPACE = "private space"  # joined by request to its moderators, never by Follow
     GONE = "gone"  # the target is suspended
+    ARCHIVED = "archived"  # an archived space admits no new member (`spaces.space_rules`)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class FollowFacts:
     blocked: bool
     approves_by_hand: bool
     follower_silenced: bool = False
+    target_archived: bool = False  # an archived space, and the follower not yet a member
 
 
 def follow_outcome(facts: FollowFacts) -> FollowOutcome:
@@ -63,6 +65,8 @@ def follow_outcome(facts: FollowFacts) -> FollowOutcome:
         return FollowOutcome.BLOCKED
     if facts.target_private_space:
         return FollowOutcome.PRIVATE_SPACE
+    if facts.target_archived:
+        return FollowOutcome.ARCHIVED
     if not facts.target_local or facts.approves_by_hand or facts.follower_silenced:
         return FollowOutcome.PENDING
     return FollowOutcome.ACCEPTED
@@ -79,6 +83,7 @@ _REFUSALS: dict[FollowOutcome, tuple[type[FederationError], str]] = {
     ),
     FollowOutcome.PRIVATE_SPACE: (NotFound, "Record not found"),
     FollowOutcome.GONE: (NotFound, "Record not found"),
+    FollowOutcome.ARCHIVED: (Unprocessable, "this space is archived: it is read-only"),
 }
 
 
@@ -91,6 +96,9 @@ async def _facts(follower: Actor, target: Actor) -> FollowFacts:
         or await blocks_domain(target, follower)  # the target's own block of the domain
     )
     silenced = not follower.local and is_silenced(await load_policy(), follower.domain)
+    archived = target.type == "Group" and target.archived_at is not None
+    if archived:
+        archived = not await Follow.exists(follower=follower, target=target, accepted=True)
     return FollowFacts(
         follower_local=follower.local,
         is_self=follower.id == target.id,
@@ -101,6 +109,7 @@ async def _facts(follower: Actor, target: Actor) -> FollowFacts:
         blocked=blocked,
         approves_by_hand=target.manually_approves_followers,
         follower_silenced=silenced,
+        target_archived=archived,
     )
 
 

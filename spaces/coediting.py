@@ -33,6 +33,7 @@ from pycrdt import Doc, Text
 from baraza.settings import Settings
 from outbox.connections import may_keep_receiving, token_standings
 from spaces.library import TEXT_SUFFIXES, Upload, add_document, read_blob
+from spaces.space_rules import edit_refusal
 from spaces.yjs_protocol import (
     MESSAGE_AWARENESS,
     MESSAGE_SAVE,
@@ -60,12 +61,15 @@ class EditorFacts:
     banned: bool  # the space blocks the member
     space_active: bool  # the space is not suspended
     space_private: bool
+    space_archived: bool = False  # read-only (`spaces.space_rules.edit_refusal`)
 
 
 def may_edit_facts(facts: EditorFacts) -> bool:
     """Pure: a member in good standing of a space in good standing, not banned; a private
     space's documents are for its local members only (its rule for reading). Table-tested."""
     if not (facts.member_active and facts.space_active and facts.joined) or facts.banned:
+        return False
+    if edit_refusal(archived=facts.space_archived) is not None:
         return False
     return facts.member_local or not facts.space_private
 
@@ -76,7 +80,11 @@ NOT_JOINED = EditorFacts(False, False, False, False, False, False)
 async def editor_facts(space_id: int, member_id: int) -> EditorFacts:
     """Two indexed queries: the membership row joined to both accounts, then the ban."""
     rows = await Follow.filter(follower_id=member_id, target_id=space_id, accepted=True).values(
-        "follower__suspended_at", "follower__local", "target__suspended_at", "target__private"
+        "follower__suspended_at",
+        "follower__local",
+        "target__suspended_at",
+        "target__private",
+        "target__archived_at",
     )
     if not rows:
         return NOT_JOINED
@@ -88,6 +96,7 @@ async def editor_facts(space_id: int, member_id: int) -> EditorFacts:
         banned=await Block.exists(actor_id=space_id, target_id=member_id),
         space_active=row["target__suspended_at"] is None,
         space_private=bool(row["target__private"]),
+        space_archived=row["target__archived_at"] is not None,
     )
 
 

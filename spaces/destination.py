@@ -18,6 +18,9 @@ The rules, in order:
 4. A direct message never enters a space by mention: it is for the people it names.
 5. A space the author may not post in stays an ordinary mention (and a private space the
    author is not in was already left as plain text: `actors.existence.mentionable`).
+6. A space that would take the status but refuses it (archived; restricted to moderators and
+   the author is not one: `spaces.space_rules.posting_refusal`) refuses the whole status, with
+   the reason: it is never quietly posted outside the space instead.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storage.models import Actor, Post
+from federation.errors import Unprocessable
+from spaces.space_rules import REASONS, posting_refusal
+from storage.models import Actor, Follow, Post, SpaceRole
 
 OPEN = ("public", "unlisted")
 
@@ -37,6 +42,9 @@ class SpaceFacts:
     space_id: int
     private: bool  # a private space of this instance; remote groups are never private here
     may_post: bool  # the author is a member (a moderator, where posting is restricted)
+    # Why the space refuses the author's status although it would take it (archived, or
+    # restricted to moderators and the author a member who is not one); None otherwise.
+    refusal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,7 @@ class Destination:
 
     space_id: int | None
     visibility: str
+    refused: str | None = None  # the space would take it but refuses: the status is refused
 
 
 def destination(
@@ -54,13 +63,17 @@ def destination(
     """The space a status goes to and its visibility (the rules in the module docstring)."""
     if parent is not None:
         if parent.private:
-            return Destination(parent.space_id, "private")
+            return Destination(parent.space_id, "private", parent.refusal)
         if visibility in OPEN:
-            return Destination(parent.space_id, visibility)
+            return Destination(parent.space_id, visibility, parent.refusal)
         return Destination(None, visibility)
     if visibility == "direct":
         return Destination(None, visibility)
     for space in mentioned:
+        if space.refusal is not None and (space.private or visibility in OPEN):
+            return Destination(
+                space.space_id, "private" if space.private else visibility, space.refusal
+            )
         if not space.may_post:
             continue
         if space.private:
@@ -70,13 +83,29 @@ def destination(
     return Destination(None, visibility)
 
 
-async def space_facts(space: Actor, author: Actor) -> SpaceFacts:
-    from spaces.relay import may_post_in
+async def posting_refusal_for(space: Actor, author: Actor) -> str | None:
+    """The facts for `posting_refusal`, gathered from the rows."""
+    member = await Follow.exists(follower=author, target=space, accepted=True)
+    moderator = member and await SpaceRole.exists(space=space, member=author)
+    return posting_refusal(
+        archived=space.archived_at is not None,
+        member=member,
+        moderator=moderator,
+        restricted=space.posting_restricted_to_mods,
+    )
 
+
+async def space_facts(space: Actor, author: Actor) -> SpaceFacts:
+    """A remote group's refusals are its own server's to make: here it only takes or does not
+    take the status (as a mention); one of this instance's spaces refuses it outright."""
+    refusal = await posting_refusal_for(space, author)
+    live = space.suspended_at is None
+    refused_here = live and space.local and refusal not in (None, "not_member")
     return SpaceFacts(
         space_id=space.id,
         private=bool(space.private and space.local),
-        may_post=space.suspended_at is None and await may_post_in(space, author),
+        may_post=live and refusal is None,
+        refusal=refusal if refused_here else None,
     )
 
 
@@ -96,5 +125,7 @@ async def destination_for(
         spaces[space.id] = space
     facts = [await space_facts(s, author) for s in named] if parent is None else []
     chosen = destination(visibility, parent, facts)
+    if chosen.refused is not None:
+        raise Unprocessable(REASONS[chosen.refused])
     space = spaces.get(chosen.space_id) if chosen.space_id is not None else None
     return space, chosen.visibility

@@ -19,6 +19,7 @@ from baraza.ids import new_id
 from baraza.settings import Settings
 from federation.errors import NotFound, PayloadTooLarge, Refused, Unprocessable
 from outbox.commit import action
+from spaces.space_rules import REASONS, edit_refusal
 from storage.blobs import BlobMissing, BlobStore
 from storage.filetypes import LIBRARY_TYPES, TEXT_SUFFIXES, sniff
 from storage.models import Actor, Block, Follow, LibraryDocument, LibraryVersion
@@ -72,6 +73,9 @@ async def require_contributor(space: Actor, member: Actor) -> None:
         raise Refused("you are banned from this space")
     if not await Follow.exists(follower=member, target=space, accepted=True):
         raise Refused("only members of the space may add documents")
+    refusal = edit_refusal(archived=space.archived_at is not None)
+    if refusal is not None:
+        raise Unprocessable(REASONS[refusal])
 
 
 def download_url(settings: Settings, space: Actor, document_id: int) -> str:

@@ -14,6 +14,7 @@ from federation.errors import NotFound, Refused, Unprocessable
 from outbox import graph, surface
 from outbox.commit import action
 from spaces.moderation import role_of
+from spaces.space_rules import REASONS, join_refusal
 from storage.models import Actor, Block, Follow, SpaceRole
 
 NO_SUCH_SPACE = "Record not found"
@@ -31,6 +32,9 @@ async def join(settings: Settings, member: Actor, space: Actor) -> None:
         raise NotFound(NO_SUCH_SPACE)
     if banned:
         raise Refused("you are banned from this space")
+    refusal = join_refusal(archived=space.archived_at is not None)
+    if refusal is not None:
+        raise Unprocessable(REASONS[refusal])
     if not space.private:
         await graph.follow(settings, member, space)
 
@@ -55,6 +59,9 @@ async def answer_request(settings: Settings, space: Actor, follow: Follow, *, ad
     """A moderator's answer to a pending request (the moderator's role is checked by the
     caller through `spaces.moderation.require_moderator`)."""
     follower = await follow.follower
+    refusal = join_refusal(archived=space.archived_at is not None)
+    if admit and refusal is not None:
+        raise Unprocessable(REASONS[refusal])
     if admit and space.private and not follower.local:
         raise Unprocessable("private spaces admit local members only")
     if not await graph.answer_follow(settings, follow, accept=admit):

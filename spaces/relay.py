@@ -17,16 +17,14 @@ from outbox.audience import remote_followers
 from outbox.commit import action
 from outbox.documents import wrap_activity
 from outbox.publish import publish
-from storage.models import Actor, Announce, Follow, Post, SpaceRole
+from spaces.destination import posting_refusal_for
+from storage.models import Actor, Announce, Post
 
 
 async def may_post_in(space: Actor, author: Actor) -> bool:
-    """Members post; in a space restricted to moderators only moderators' posts are relayed."""
-    if not await Follow.exists(follower=author, target=space, accepted=True):
-        return False
-    if space.posting_restricted_to_mods:
-        return await SpaceRole.exists(space=space, member=author)
-    return True
+    """Members post; in a space restricted to moderators only moderators' posts are relayed,
+    and an archived space relays nothing (`spaces.space_rules.posting_refusal`)."""
+    return await posting_refusal_for(space, author) is None
 
 
 async def relay_to_space(settings: Settings, post: Post) -> None:

@@ -36,6 +36,8 @@ class Actor(Model):
     # Spaces (Group actors) only.
     private = fields.BooleanField(default=False)
     posting_restricted_to_mods = fields.BooleanField(default=False)
+    # Archived by an admin: read-only (no posts, joins or edits), still read by its members.
+    archived_at = fields.DatetimeField(null=True)
     # Local members only.
     password_hash = fields.TextField(null=True)
     is_admin = fields.BooleanField(default=False)
