@@ -15,7 +15,7 @@ setting for every peer would lock some of them out, so each signed request:
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol, TypeVar
 
 from tortoise.exceptions import IntegrityError
@@ -61,6 +61,31 @@ async def known_style(host: str) -> str | None:
     return found
 
 
+async def prime_styles(hosts: Iterable[str]) -> None:
+    """Read the styles of the hosts a claimed batch goes to in one query, so that each send
+    finds its host's style in the cache instead of asking the database itself."""
+    now = time.monotonic()
+    unknown = {h for h in hosts if (c := _cache.get(h)) is None or c[1] <= now}
+    if not unknown:
+        return
+    rows = await Host.filter(domain__in=unknown).values_list("domain", "signature_style")
+    found = {domain: style for domain, style in rows if style in STYLES}
+    for host in unknown:
+        _cache[host] = (found.get(host), now + CACHE_SECONDS)
+
+
+def note_style(host: str, style: str) -> bool:
+    """Put what worked in the cache only; True when it is news the database must be told
+    (the caller stores it: the delivery worker, for a whole batch at once)."""
+    if style not in STYLES:
+        raise ValueError(f"unknown signature style {style!r}")
+    cached = _cache.get(host)
+    if cached is not None and cached[0] == style and cached[1] > time.monotonic():
+        return False
+    _cache[host] = (style, time.monotonic() + CACHE_SECONDS)
+    return True
+
+
 async def remember_style(host: str, style: str) -> None:
     """Store what worked; nothing is written when it is what we already knew."""
     if style not in STYLES:
@@ -81,20 +106,27 @@ def forget_cached_styles() -> None:
     _cache.clear()
 
 
-async def knock(host: str, preferred: str, send: Callable[[str], Awaitable[A]]) -> A:
+async def knock(
+    host: str,
+    preferred: str,
+    send: Callable[[str], Awaitable[A]],
+    remember: Callable[[str, str], Awaitable[None]] | None = None,
+) -> A:
     """Send with the host's style, fall back to the other once, remember what got a 2xx.
 
     `send(style)` makes one signed request and returns its answer; exceptions (no answer at
-    all) pass through, since no other signature would help a peer that is down.
+    all) pass through, since no other signature would help a peer that is down. `remember`
+    (default `remember_style`, written at once) lets the delivery worker batch the writes.
     """
+    remember = remember or remember_style
     first = await known_style(host) or (preferred if preferred in STYLES else STYLES[0])
     answer = await send(first)
     if may_be_signature_refusal(answer.status):
         second = other_style(first)
         retry = await send(second)
         if 200 <= retry.status < 300:
-            await remember_style(host, second)
+            await remember(host, second)
         return retry
     if 200 <= answer.status < 300:
-        await remember_style(host, first)
+        await remember(host, first)
     return answer

@@ -13,6 +13,7 @@ never overwrites what another worker recorded after reclaiming an expired lease.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
@@ -29,7 +30,7 @@ from baraza.settings import Settings
 from federation.activities import host_of
 from federation.client import FetchError, HttpClient
 from federation.errors import BadRequest
-from federation.signature_styles import STYLES, knock
+from federation.signature_styles import STYLES, knock, note_style
 from federation.signing import Signer, make_signer
 from outbox.backoff import MAX_ATTEMPTS, Outcome, classify, next_delay
 from storage.models import Activity, Actor, Delivery, Host
@@ -84,8 +85,7 @@ class PayloadCache:
         payload = Payload(
             body=orjson.dumps(activity.document),
             signers={
-                style: make_signer(signer.key_id, signer.private_key_pem, style)
-                for style in STYLES
+                style: make_signer(signer.key_id, signer.private_key_pem, style) for style in STYLES
             },
         )
         if len(self._entries) >= self._max:
@@ -101,12 +101,14 @@ async def deliver_one(
     *,
     refused: Callable[[str], bool] | None = None,
     payloads: PayloadCache | None = None,
+    outcomes: OutcomeBatch | None = None,
 ) -> None:
     """Attempt `delivery` (already claimed by the caller) and record the outcome.
 
     `refused` is the domain policy, re-checked here because a block may have been added since
     the row was queued; the worker loads it once per batch. `payloads` shares serialised
-    bodies between deliveries of one activity.
+    bodies between deliveries of one activity. `outcomes` (the worker's) writes successes for
+    many rows at once; this returns only once the row's success is stored either way.
     """
     if refused is None:
         from federation.policy import delivery_refused
@@ -127,20 +129,25 @@ async def deliver_one(
     started = time.monotonic()
     try:
         response = await knock(
-            _verifier(delivery),
+            style_host(delivery),
             settings.signature_style,
             lambda style: http.post(
                 delivery.inbox_url, payload.body, CONTENT_TYPE, sign=payload.signers[style]
             ),
+            remember=outcomes.remember_style if outcomes is not None else None,
         )
         status = response.status
     except FetchError as exc:
         error = exc.reason
-    outcome = await record_outcome(delivery, status, error)
+    if outcomes is not None and classify(status, error) is Outcome.DELIVERED:
+        await outcomes.delivered(delivery, status)
+        outcome = Outcome.DELIVERED
+    else:
+        outcome = await record_outcome(delivery, status, error)
     REGISTRY.delivery(delivery.host, time.monotonic() - started, outcome is Outcome.DELIVERED)
 
 
-def _verifier(delivery: Delivery) -> str:
+def style_host(delivery: Delivery) -> str:
     """The host whose signature style we learn: the inbox's (the row's host if unparsable,
     and then the client refuses the URL as before)."""
     try:
@@ -188,6 +195,131 @@ async def record_outcome(
         attempts,
     )
     return outcome
+
+
+class OutcomeBatch:
+    """Group commit of successful deliveries: rows that got their 2xx while the previous write
+    was running are marked delivered together, with their hosts' breaker reset and the
+    signature styles learned, in a handful of statements instead of about six per row.
+
+    A send waits until its row is written before it frees its slot, so the rows a crash can
+    send twice are still at most the worker's concurrency (in flight, or answered and not yet
+    written), as before. Failures and retries stay on the per-row path: they are rare, and
+    they carry the breaker's arithmetic.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Delivery, int | None, asyncio.Future[None]]] = []
+        self._styles: dict[str, str] = {}
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def remember_style(self, host: str, style: str) -> None:
+        if note_style(host, style):
+            self._styles[host] = style
+
+    async def delivered(self, delivery: Delivery, status: int | None) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((delivery, status, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_loop(), name="delivery-outcomes")
+        await future
+
+    async def drain(self) -> None:
+        """Write whatever is pending (a stopping worker, before it releases its rows)."""
+        while self._flusher is not None and not self._flusher.done():
+            await asyncio.shield(self._flusher)
+        if self._pending or self._styles:
+            await self._flush_loop()
+
+    async def _flush_loop(self) -> None:
+        while self._pending or self._styles:
+            batch, self._pending = self._pending, []
+            styles, self._styles = self._styles, {}
+            try:
+                await _store_delivered([(d, status) for d, status, _ in batch], styles)
+            except Exception as exc:  # noqa: BLE001 - rows stay `sending`; the lease returns them
+                log.warning("could not record %d deliveries: %s", len(batch), exc)
+                for _, _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for _, _, future in batch:
+                if not future.done():
+                    future.set_result(None)
+
+
+async def _store_delivered(
+    rows: list[tuple[Delivery, int | None]],
+    styles: dict[str, str],
+    *,
+    now: datetime | None = None,
+) -> None:
+    """`record_outcome` for many 2xx rows: the same end state, in a few statements."""
+    now = now or datetime.now(UTC)
+    by_status: dict[int | None, list[Delivery]] = {}
+    for delivery, status in rows:
+        by_status.setdefault(status, []).append(delivery)
+    for status, deliveries in by_status.items():
+        updated = await Delivery.filter(id__in=[d.id for d in deliveries], state="sending").update(
+            state="delivered",
+            attempts=F("attempts") + 1,
+            last_status=status,
+            delivered_at=now,
+            claimed_until=None,
+        )
+        if updated < len(deliveries):
+            log.warning(
+                "%d of %d deliveries were no longer ours when their outcome came",
+                len(deliveries) - updated,
+                len(deliveries),
+            )
+        for delivery in deliveries:
+            delivery.attempts += 1
+            delivery.state = "delivered"
+            delivery.last_status = status
+            delivery.delivered_at = now
+            delivery.claimed_until = None
+            log.info(
+                "delivery %s to %s: delivered (status %s)", delivery.id, delivery.inbox_url, status
+            )
+    await _hosts_answered({d.host for d, _ in rows}, now, styles)
+
+
+async def _hosts_answered(domains: set[str], now: datetime, styles: dict[str, str]) -> None:
+    """`_update_breaker` for hosts that answered 2xx, and their learned styles, batched."""
+    if not domains and not styles:
+        return
+    found = await Host.filter(domain__in=list(domains | set(styles))).values_list(
+        "domain", "unavailable_since"
+    )
+    existing = {domain for domain, _ in found}
+    recovered = [domain for domain, since in found if since is not None and domain in domains]
+    for domain in recovered:
+        if await Host.filter(domain=domain, unavailable_since__isnull=False).update(
+            unavailable_since=None, consecutive_failures=0, last_success_at=now
+        ):
+            await Delivery.filter(host=domain, state="queued", next_try_at__gt=now).update(
+                next_try_at=now
+            )
+            log.info("host %s is available again", domain)
+    answered = [d for d in domains if d in existing and d not in recovered]
+    if answered:
+        await Host.filter(domain__in=answered).update(consecutive_failures=0, last_success_at=now)
+    for style in set(styles.values()):
+        known = [h for h, s in styles.items() if s == style and h in existing]
+        if known:
+            await Host.filter(domain__in=known).update(signature_style=style)
+    missing = [
+        Host(
+            domain=domain,
+            last_success_at=now if domain in domains else None,
+            signature_style=styles.get(domain),
+        )
+        for domain in (domains | set(styles)) - existing
+    ]
+    if missing:
+        # Another worker may insert one of them meanwhile; its row is as good as ours.
+        await Host.bulk_create(missing, ignore_conflicts=True)
 
 
 async def _finish(delivery: Delivery, **changes: object) -> None:

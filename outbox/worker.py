@@ -17,8 +17,9 @@ from collections.abc import Callable
 
 from baraza.settings import Settings
 from federation.client import ClientSettings, HttpClient
+from federation.signature_styles import prime_styles
 from outbox import claims
-from outbox.deliver import PayloadCache, deliver_one
+from outbox.deliver import OutcomeBatch, PayloadCache, deliver_one, style_host
 from outbox.poll_endings import run_poll_endings
 from outbox.publish import register_wakeup, unregister_wakeup
 from outbox.push_worker import PushWorker
@@ -70,6 +71,7 @@ class DeliveryWorker:
         self._loop_task: asyncio.Task[None] | None = None
         self._sends: dict[int, asyncio.Task[None]] = {}
         self._payloads = PayloadCache(settings)
+        self._outcomes = OutcomeBatch()
         self._schedule_stop = asyncio.Event()
         self._schedule_task: asyncio.Task[None] | None = None
         self._polls_task: asyncio.Task[None] | None = None
@@ -128,6 +130,8 @@ class DeliveryWorker:
             for task in unfinished:
                 task.cancel()
             await asyncio.gather(*unfinished, return_exceptions=True)
+            # Rows that were answered 2xx must be stored as delivered before the rest go back.
+            await self._outcomes.drain()
             if abandoned:
                 try:
                     await claims.release(abandoned)
@@ -140,9 +144,12 @@ class DeliveryWorker:
 
     async def _run(self) -> None:
         backoff = 1.0
+        # Claim in batches of at least a quarter of the slots while sends are running: a claim
+        # per freed slot would cost two queries per delivery.
+        least = max(1, min(self.batch_size, self.concurrency // 4))
         while not self._stopping:
             free = self.concurrency - len(self._sends)
-            if free <= 0:
+            if free <= 0 or (self._sends and free < least):
                 await self._wait(self.poll_seconds)
                 continue
             try:
@@ -152,6 +159,7 @@ class DeliveryWorker:
                     from federation.policy import delivery_refused
 
                     refused = await delivery_refused()
+                    await prime_styles(style_host(d) for d in batch)
             except Exception as exc:  # noqa: BLE001 - a database outage must not end the loop
                 log.warning("delivery worker cannot reach the database (%s); retrying", exc)
                 await self._wait(backoff)
@@ -190,6 +198,7 @@ class DeliveryWorker:
                     self.settings,
                     refused=refused,
                     payloads=self._payloads,
+                    outcomes=self._outcomes,
                 )
         except asyncio.CancelledError:
             raise
@@ -207,6 +216,9 @@ async def run_worker_forever(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    from storage import bus
+
+    await bus.start(settings.database_url)  # what it publishes reaches the server processes
     worker = DeliveryWorker(settings)
     await worker.start()
     from spaces.letter_mail import run_letter_schedule
@@ -217,5 +229,6 @@ async def run_worker_forever(settings: Settings) -> None:
     finally:
         await worker.stop()
         await letters
+        await bus.stop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)

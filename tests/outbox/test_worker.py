@@ -15,9 +15,10 @@ from baraza.ids import new_id
 from baraza.settings import Settings
 from federation.client import ClientSettings, HttpClient
 from federation.digest import check_digest
+from federation.signature_styles import forget_cached_styles
 from federation.signatures import load_public_key_pem, verify_request
 from outbox import claims
-from outbox.deliver import BREAKER_THRESHOLD, UNAVAILABLE_RETRY, deliver_one
+from outbox.deliver import BREAKER_THRESHOLD, UNAVAILABLE_RETRY, OutcomeBatch, deliver_one
 from outbox.worker import DeliveryWorker
 from storage.models import Activity, Actor, Delivery, DomainBlock, Host
 from tests.conftest import make_settings
@@ -284,6 +285,66 @@ async def test_concurrent_claims_never_share_a_row(
     assert len(ids) == len(set(ids)) == 60
     assert set(ids) == {r.id for r in rows}
     assert all(d.state == "sending" for batch in batches for d in batch)
+
+
+async def test_batched_outcomes_end_as_the_per_row_path_does(
+    settings: Settings,
+    http: HttpClient,
+    statuses: Statuses,
+    peer: RecordingPeer,
+    alice: Actor,
+    activity: Activity,
+) -> None:
+    """The worker's group commit: every 2xx row delivered once with its attempt counted, the
+    host created with the style it accepted, and a host marked down brought back (its
+    backlog due again) exactly as `record_outcome` does for one row."""
+    forget_cached_styles()
+    statuses.default = 500
+    held = await queue(activity, alice, peer, count=BREAKER_THRESHOLD)
+    await send_due(http, settings)
+    assert (await Host.get(domain=peer.domain)).unavailable_since is not None
+    await Host.filter(domain=peer.domain).update(signature_style=None)
+    forget_cached_styles()
+
+    statuses.default = 202
+    rows = await queue(activity, alice, peer, count=12)
+    claimed = [r for r in await claims.claim(100) if r.id in {row.id for row in rows}]
+    outcomes = OutcomeBatch()
+    await asyncio.gather(*(deliver_one(r, http, settings, outcomes=outcomes) for r in claimed))
+    await outcomes.drain()
+    stored = await Delivery.filter(id__in=[r.id for r in rows])
+    assert {(r.state, r.attempts, r.last_status, r.claimed_until) for r in stored} == {
+        ("delivered", 1, 202, None)
+    }
+    assert all(r.delivered_at is not None for r in stored)
+    host = await Host.get(domain=peer.domain)
+    assert (host.unavailable_since, host.consecutive_failures) == (None, 0)
+    assert host.last_success_at is not None
+    assert host.signature_style == settings.signature_style
+    backlog = await claims.claim(100)
+    assert {r.id for r in backlog} == {r.id for r in held}
+    counts = peer.posts_per_path()
+    assert {f"/inbox/{r.id}": counts.get(f"/inbox/{r.id}") for r in rows} == {
+        f"/inbox/{r.id}": 1 for r in rows
+    }
+
+
+async def test_batched_outcomes_create_unknown_hosts_and_skip_rows_no_longer_ours(
+    settings: Settings, http: HttpClient, peer: RecordingPeer, alice: Actor, activity: Activity
+) -> None:
+    forget_cached_styles()
+    rows = await queue(activity, alice, peer, count=3)
+    claimed = await claims.claim(100)
+    # Another worker reclaimed and finished one of them meanwhile: its state is not ours.
+    await Delivery.filter(id=claimed[0].id).update(state="failed", attempts=7)
+    outcomes = OutcomeBatch()
+    await asyncio.gather(*(deliver_one(r, http, settings, outcomes=outcomes) for r in claimed))
+    stored = {r.id: r for r in await Delivery.filter(id__in=[r.id for r in rows])}
+    assert (stored[claimed[0].id].state, stored[claimed[0].id].attempts) == ("failed", 7)
+    assert all(stored[r.id].state == "delivered" for r in claimed[1:])
+    host = await Host.get(domain=peer.domain)
+    assert host.last_success_at is not None
+    assert host.signature_style == settings.signature_style
 
 
 async def test_two_workers_deliver_every_row_exactly_once(
