@@ -18,6 +18,7 @@ from baraza.uploads import UploadAwareRequest
 from baraza.url_input import install_url_input
 from baraza.viewer import current_member
 from federation.errors import FederationError, ServiceUnavailable, TooManyRequests
+from storage import bus
 from storage.database import DatabaseUnavailable, close_database, open_database
 
 log = logging.getLogger(__name__)
@@ -62,12 +63,14 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Quart:
     async def _start() -> None:
         if manage_database:
             await open_database(settings.database_url)
+            await bus.start(settings.database_url)  # PostgreSQL: hear the other processes
         await startup(app)
 
     @app.after_serving
     async def _stop() -> None:
         await shutdown(app)
         if manage_database:
+            await bus.stop()
             await close_database()
 
     return app

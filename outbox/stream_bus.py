@@ -11,13 +11,21 @@ connection they may concern (`Watch`). A woken connection asks the database whet
 still receive (`outbox.connections`), so a wake-up that concerns it only by accident costs
 one query and changes nothing. Changes made in another process reach the same watches through
 the sweeper in `outbox.connections`.
+
+Both travel on `storage.bus`: in this process at once, and on PostgreSQL to every other
+`baraza serve` and `baraza worker` process too, so a client streaming from one process sees a
+status posted through another, and a token revoked in one closes its streams in all (within
+milliseconds rather than the sweeper's `SWEEP_SECONDS`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from storage import bus
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +53,18 @@ def unsubscribe(queue: asyncio.Queue[BusEvent]) -> None:
     _subscribers.discard(queue)
 
 
+STREAM_CHANNEL = "stream"
+ACCESS_CHANNEL = "access"
+
+
 def publish(event: BusEvent) -> None:
+    """To every streaming subscriber of every process."""
+    bus.publish(STREAM_CHANNEL, asdict(event))
+
+
+def _fan_out(message: dict[str, Any]) -> None:
+    """One event, from this process or another, to this process's subscribers."""
+    event = BusEvent(**message)
     for queue in list(_subscribers):
         try:
             queue.put_nowait(event)
@@ -112,10 +131,20 @@ def watches() -> list[Watch]:
 
 
 def access_changed(change: AccessChange) -> None:
-    """Wake every open connection `change` may concern; each re-checks before its next frame."""
+    """Wake every open connection `change` may concern, in every process; each re-checks
+    before its next frame."""
+    bus.publish(ACCESS_CHANNEL, asdict(change))
+
+
+def _wake(message: dict[str, Any]) -> None:
+    change = AccessChange(**message)
     for opened in list(_watches):
         if concerns(change, opened):
             opened.changed.set()
+
+
+bus.subscribe(STREAM_CHANNEL, _fan_out)
+bus.subscribe(ACCESS_CHANNEL, _wake)
 
 
 def token_revoked(token_id: int) -> None:

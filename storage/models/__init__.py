@@ -45,6 +45,7 @@ from storage.models.objects import Announce, Like, Post
 from storage.models.peers import BlocklistUpload, PeerInstance
 from storage.models.push import PushDelivery, PushSubscription
 from storage.models.queue import Activity, Delivery, Host
+from storage.models.scale_out import BusMessage, RateCounter
 from storage.models.web import Invitation, RecoveryCode, TwoFactor, WebSession
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "Block",
     "BlocklistUpload",
     "Bookmark",
+    "BusMessage",
     "ContentFilter",
     "Conversation",
     "ConversationMute",
@@ -92,6 +94,7 @@ __all__ = [
     "Post",
     "PushDelivery",
     "PushSubscription",
+    "RateCounter",
     "RecoveryCode",
     "Report",
     "ScheduledStatus",
