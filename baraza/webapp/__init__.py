@@ -32,6 +32,7 @@ async def _page_language() -> None:
 def register(app: Quart) -> None:
     from baraza.webapp.avatars import blueprint as avatars_blueprint
     from baraza.webapp.console_federation import blueprint as console_federation_blueprint
+    from baraza.webapp.console_mail import blueprint as console_mail_blueprint
     from baraza.webapp.console_members import blueprint as console_members_blueprint
     from baraza.webapp.console_pages import blueprint as console_blueprint
     from baraza.webapp.console_reports import blueprint as console_reports_blueprint
@@ -52,6 +53,7 @@ def register(app: Quart) -> None:
         console_reports_blueprint,
         console_federation_blueprint,
         console_members_blueprint,
+        console_mail_blueprint,
     ):
         app.register_blueprint(blueprint)
     app.before_request(_page_language)

@@ -10,6 +10,7 @@ from baraza.webapp.console_gate import ConsoleClosed, enter
 from baraza.webapp.render import render_page
 from outbox.account_actions import role_of
 from outbox.audit_log import AuditQuery, entries
+from outbox.backup_status import last_backup
 from outbox.console_overview import overview
 
 blueprint = Blueprint("web_admin", __name__)
@@ -28,6 +29,7 @@ async def dashboard() -> Response:
     return await render_page(
         "web/admin/dashboard.html",
         figures=await overview(admin=admin),
+        backup=await last_backup() if admin else None,
         admin=admin,
         console="dashboard",
     )

@@ -1,7 +1,9 @@
-"""The admin console's reports: the queue (open or resolved, all or assigned to me), a report's
-page with the reported posts as stored (sanitised), take it (assign to me), and resolve it with
-an action — suspend or limit the reported account through `outbox.account_actions.apply`, or
-dismiss — then `outbox.reports.resolve`. Suspending and limiting ask for a confirmation first."""
+"""The admin console's reports: the queue (open or resolved, anyone's or mine, about this
+server's accounts or remote ones, about one domain), a report's page with the reported posts
+as stored (sanitised) and whether it went to the remote server, take it (assign to me), forward
+it as a `Flag`, and resolve it with an action through `outbox.report_resolution.resolve_with`:
+dismiss, remove the reported posts, limit or suspend the account, block its domain (admins).
+Every action but dismissing asks for a confirmation first."""
 
 from __future__ import annotations
 
@@ -14,16 +16,18 @@ from baraza.webapp.console_gate import ConsoleClosed, acting, enter
 from baraza.webapp.csrf import check_csrf
 from baraza.webapp.render import render_page, see_other
 from outbox import reports as report_queue
-from outbox.account_actions import AccountActionError, apply
+from outbox.account_actions import AccountActionError, role_of
+from outbox.console_access import resolution_gate, resolutions_for
+from outbox.post_removal import RemovalError
 from outbox.report_content import reported_posts
+from outbox.report_resolution import ResolutionError, resolve_with
 from storage.ids import parse_id
 from storage.models import Actor, Report
 
 blueprint = Blueprint("web_admin_reports", __name__)
 
-# The resolutions a report offers: (form value, account action or None, needs confirmation).
-RESOLUTIONS = {"suspend": "suspend", "limit": "silence", "dismiss": None}
-CONFIRM = frozenset({"suspend", "limit"})
+QUEUE_ROWS = 200
+WHERE = {"any": None, "local": True, "remote": False}
 
 
 @blueprint.errorhandler(ConsoleClosed)
@@ -44,25 +48,56 @@ async def _report(report_id: str) -> Report:
 @blueprint.get("/admin/reports")
 async def reports_page() -> Response:
     member = await enter("reports")
-    state = request.args.get("state", "open")
-    mine = request.args.get("mine") == "1"
-    rows = await report_queue.list_reports(resolved=state == "resolved")
-    if mine:
-        rows = [row for row in rows if row.assigned_to_id == member.id]
+    args = request.args
+    # Unknown filter values read as the default: a filter form is not worth a refusal.
+    state = "resolved" if args.get("state") == "resolved" else "open"
+    mine = args.get("mine") == "1"
+    where = args.get("where", "any") if args.get("where") in WHERE else "any"
+    domain = args.get("domain", "").strip().lower()[:253]
+    rows = await report_queue.list_reports(
+        resolved=state == "resolved",
+        assigned_to_id=member.id if mine else None,
+        target_local=WHERE[where],
+        domain=domain or None,
+        limit=QUEUE_ROWS,
+    )
     return await render_page(
-        "web/admin/reports.html", reports=rows, state=state, mine=mine, console="reports"
+        "web/admin/reports.html",
+        reports=rows,
+        state=state,
+        mine=mine,
+        where=where,
+        domain=domain,
+        console="reports",
+    )
+
+
+async def _report_page(
+    member: Actor, report: Report, *, status: int = 200, error: str | None = None
+) -> Response:
+    target = report.target
+    posts = [
+        (post, Markup(clean_html(post.content)))  # noqa: S704 - sanitised just now
+        for post in await reported_posts(report)
+    ]
+    settings = current_app.extensions["baraza"].settings
+    return await render_page(
+        "web/admin/report.html",
+        status=status,
+        report=report,
+        posts=posts,
+        error=error,
+        choices=resolutions_for(role_of(member), None if target is None else target.local),
+        forwarded=await report_queue.forwarded(settings, report),
+        may_forward=target is not None and not target.local,
+        console="reports",
     )
 
 
 @blueprint.get("/admin/reports/<report_id>")
 async def report_page(report_id: str) -> Response:
-    await enter("reports")
-    report = await _report(report_id)
-    posts = [
-        (post, Markup(clean_html(post.content)))  # noqa: S704 - sanitised just now
-        for post in await reported_posts(report)
-    ]
-    return await render_page("web/admin/report.html", report=report, posts=posts, console="reports")
+    member = await enter("reports")
+    return await _report_page(member, await _report(report_id))
 
 
 @blueprint.post("/admin/reports/<report_id>/assign")
@@ -76,6 +111,22 @@ async def assign_report(report_id: str) -> Response:
     return see_other(f"/admin/reports/{report.id}", notice=notice)
 
 
+@blueprint.post("/admin/reports/<report_id>/forward")
+async def forward_report(report_id: str) -> Response:
+    await check_csrf()
+    member = await enter("reports")
+    report = await _report(report_id)
+    settings = current_app.extensions["baraza"].settings
+    if await report_queue.forwarded(settings, report):
+        return see_other(f"/admin/reports/{report.id}", notice=N_("It was already forwarded."))
+    try:
+        await report_queue.forward(settings, member.acct, report)
+    except report_queue.ReportError:
+        error = _("Only a report about a remote account can be forwarded.")
+        return await _report_page(member, report, status=400, error=error)
+    return see_other(f"/admin/reports/{report.id}", notice=N_("The report is forwarded."))
+
+
 @blueprint.post("/admin/reports/<report_id>/resolve")
 async def resolve_report(report_id: str) -> Response:
     await check_csrf()
@@ -83,33 +134,25 @@ async def resolve_report(report_id: str) -> Response:
     report = await _report(report_id)
     form = await request.form
     resolution = form.get("resolution", "")
-    if resolution not in RESOLUTIONS:
-        return see_other(f"/admin/reports/{report.id}", notice=N_("Choose what to do."))
-    if resolution in CONFIRM and form.get("confirmed") != "yes":
+    target = report.target
+    gate = resolution_gate(role_of(member), resolution, None if target is None else target.local)
+    if gate == "forbidden":
+        error = _("Only an admin may block a domain.")
+        return await _report_page(member, report, status=403, error=error)
+    if gate != "open":
+        error = _("Choose one of the actions offered.")
+        return await _report_page(member, report, status=400, error=error)
+    if resolution != "dismiss" and form.get("confirmed") != "yes":
         return await render_page(
             "web/admin/confirm.html", report=report, resolution=resolution, console="reports"
         )
-    kind = RESOLUTIONS[resolution]
-    if kind is not None:
-        target = await Actor.get_or_none(id=report.target_id) if report.target_id else None
-        if target is None:
-            return see_other(f"/admin/reports/{report.id}", notice=N_("The account is gone."))
-        try:
-            await apply(
-                current_app.extensions["baraza"].settings,
-                acting(member),
-                kind,
-                target,
-                reason=f"report {report.id}",
-            )
-        except AccountActionError as exc:
-            return await render_page(
-                "web/admin/report.html",
-                status=403,
-                report=report,
-                posts=[],
-                error=_(str(exc)),
-                console="reports",
-            )
-    await report_queue.resolve(member.acct, report, resolution)
+    settings = current_app.extensions["baraza"].settings
+    try:
+        await resolve_with(settings, acting(member), report, resolution)
+    except (AccountActionError, RemovalError) as exc:
+        return await _report_page(member, report, status=403, error=_(str(exc)))
+    except ResolutionError as exc:
+        return await _report_page(
+            member, report, status=403 if exc.forbidden else 400, error=_(str(exc))
+        )
     return see_other("/admin/reports", notice=N_("The report is resolved."))

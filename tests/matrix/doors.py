@@ -846,9 +846,7 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
     ("/avatars/<sha>", "GET"): (Door(why="public avatars by hash: " + NOT_OBJECT),),
     ("/invite/<code>", "GET"): (Door(why="an invitation by its secret code: " + NOT_OBJECT),),
     ("/invite/<code>", "POST"): (Door(why="creates an account: " + NOT_OBJECT),),
-    ("/settings/invitations", "GET"): (
-        Door(fill=fixed("/settings/invitations", accept=HTML)),
-    ),
+    ("/settings/invitations", "GET"): (Door(fill=fixed("/settings/invitations", accept=HTML)),),
     ("/settings/invitations", "POST"): (Door(why="creates an invitation: " + NOT_OBJECT),),
     ("/settings/invitations/<invitation_id>/revoke", "POST"): (
         Door(why="withdraws the caller's own invitation: " + NOT_OBJECT),
@@ -860,9 +858,7 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
     # (holding a token, not a session) reads as a logged-out browser; with logged-out reading
     # off they are sent to sign in (303), hence listing: nothing hidden may appear. Members'
     # and outsiders' sessions, and the 404s: tests/webapp/test_spaces_pages.py.
-    ("/spaces", "GET"): (
-        Door(fill=fixed("/spaces", "/spaces?order=alpha", accept=HTML), **WEB),
-    ),
+    ("/spaces", "GET"): (Door(fill=fixed("/spaces", "/spaces?order=alpha", accept=HTML), **WEB),),
     ("/space/<space_id>", "GET"): (Door(SPACES, space("/space/{id}", accept=HTML), **WEB),),
     ("/space/<space_id>/library", "GET"): (
         Door(SPACES, space("/space/{id}/library", accept=HTML), **WEB),
@@ -921,7 +917,16 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
         ("/admin", "GET"): (Door(fill=fixed("/admin", accept=HTML), **WEB),),
         ("/admin/audit", "GET"): (Door(fill=fixed("/admin/audit", accept=HTML), **WEB),),
         ("/admin/reports", "GET"): (
-            Door(fill=fixed("/admin/reports", "/admin/reports?state=resolved", accept=HTML), **WEB),
+            Door(
+                fill=fixed(
+                    "/admin/reports",
+                    "/admin/reports?state=resolved",
+                    "/admin/reports?where=remote&mine=1",
+                    "/admin/reports?where=local&domain=example.org",
+                    accept=HTML,
+                ),
+                **WEB,
+            ),
         ),
         ("/admin/reports/<report_id>", "GET"): (
             Door(fill=fixed("/admin/reports/1", accept=HTML), **WEB),
@@ -930,11 +935,16 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
             Door(why="a staff form: tests/webapp/test_console.py"),
         ),
         ("/admin/reports/<report_id>/resolve", "POST"): (
-            Door(why="resolves through account_actions.apply: tests/webapp/test_console.py"),
+            Door(why="resolves through resolve_with: tests/webapp/test_console_reports.py"),
         ),
-        ("/admin/federation", "GET"): (
-            Door(fill=fixed("/admin/federation", accept=HTML), **WEB),
+        ("/admin/reports/<report_id>/forward", "POST"): (
+            Door(why="a Flag from the instance actor: tests/webapp/test_console_reports.py"),
         ),
+        ("/admin/mail", "GET"): (Door(fill=fixed("/admin/mail", accept=HTML), **WEB),),
+        ("/admin/mail/test", "POST"): (
+            Door(why="sends a test message: tests/webapp/test_console_reports.py"),
+        ),
+        ("/admin/federation", "GET"): (Door(fill=fixed("/admin/federation", accept=HTML), **WEB),),
         ("/admin/federation/blocks", "POST"): (
             Door(why="blocks through block_domain: tests/webapp/test_console.py"),
         ),
@@ -950,9 +960,7 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
         ("/admin/members/<member_id>/action", "POST"): (
             Door(why="acts through account_actions.apply: tests/webapp/test_console.py"),
         ),
-        ("/admin/members/invite", "POST"): (
-            Door(why="creates an invitation: " + NOT_OBJECT),
-        ),
+        ("/admin/members/invite", "POST"): (Door(why="creates an invitation: " + NOT_OBJECT),),
     },
     # --- the admin API: admin records, no post or space content
     **{

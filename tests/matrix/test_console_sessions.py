@@ -1,7 +1,7 @@
 """The confidentiality matrix on the admin console's pages, through browser sessions with
 two-factor on: a moderator (the matrix's outsider, given the role) reaches the dashboard and
-reports and nothing there shows what the table hides from them; the members, federation and
-audit pages are 403 to them; an admin reaches every page; members and strangers get 404."""
+reports and nothing there shows what the table hides from them; the members, federation, audit
+and mail pages are 403 to them; an admin reaches every page; members and strangers get 404."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tests.matrix.test_matrix import _echo_free, hidden_canaries, world  # noqa:
 from tests.matrix.world import World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-ADMIN_ONLY = ("/admin/members", "/admin/federation", "/admin/audit")
+ADMIN_ONLY = ("/admin/members", "/admin/federation", "/admin/audit", "/admin/mail")
 
 
 async def _session(built: World, name: str, *, moderator: bool = False) -> dict[str, Any]:
