@@ -11,10 +11,12 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.functions import Count
 
+from outbox.peers import Peer, known_peers
 from storage.models import Actor, AuditEntry, Delivery, Report
 
 RECENT_AUDIT = 10
 HOSTS_SHOWN = 20
+PEERS_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Overview:
     private_spaces: int | None = None
     hosts: list[HostQueue] = field(default_factory=list)
     recent_audit: list[AuditEntry] = field(default_factory=list)
+    peers: list[Peer] = field(default_factory=list)
 
 
 async def _queue_by_host() -> list[HostQueue]:
@@ -73,4 +76,12 @@ async def overview(*, admin: bool, now: datetime | None = None) -> Overview:
         private_spaces=await spaces.filter(private=True).count(),
         hosts=await _queue_by_host(),
         recent_audit=list(recent),
+        peers=await _busiest_peers(),
     )
+
+
+async def _busiest_peers() -> list[Peer]:
+    """The peers with most accounts and deliveries here first: the ones an admin asks about."""
+    peers = await known_peers()
+    peers.sort(key=lambda p: (-(p.accounts + p.queued), p.domain))
+    return peers[:PEERS_SHOWN]

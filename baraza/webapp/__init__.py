@@ -31,10 +31,12 @@ async def _page_language() -> None:
 
 def register(app: Quart) -> None:
     from baraza.webapp.avatars import blueprint as avatars_blueprint
+    from baraza.webapp.console_blocklist import blueprint as console_blocklist_blueprint
     from baraza.webapp.console_federation import blueprint as console_federation_blueprint
     from baraza.webapp.console_mail import blueprint as console_mail_blueprint
     from baraza.webapp.console_members import blueprint as console_members_blueprint
     from baraza.webapp.console_pages import blueprint as console_blueprint
+    from baraza.webapp.console_peers import blueprint as console_peers_blueprint
     from baraza.webapp.console_reports import blueprint as console_reports_blueprint
     from baraza.webapp.editor_link import blueprint as editor_blueprint
     from baraza.webapp.invite_pages import blueprint as invite_blueprint
@@ -52,6 +54,8 @@ def register(app: Quart) -> None:
         console_blueprint,
         console_reports_blueprint,
         console_federation_blueprint,
+        console_blocklist_blueprint,
+        console_peers_blueprint,
         console_members_blueprint,
         console_mail_blueprint,
     ):

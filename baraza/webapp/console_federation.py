@@ -26,6 +26,13 @@ from storage.models import DomainAllow
 blueprint = Blueprint("web_admin_federation", __name__)
 PAGE = "/admin/federation"
 SEVERITIES = ("suspend", "silence", "reject-media", "noop")
+INSTANCES = f"{PAGE}/instances/"
+
+
+def _back(form: dict) -> str:
+    """Where to go after the action: a peer's page when the form came from one."""
+    back = str(form.get("back", ""))[:300]
+    return back if back.startswith(INSTANCES) and "//" not in back else PAGE
 
 
 @blueprint.errorhandler(ConsoleClosed)
@@ -77,6 +84,7 @@ async def add_block() -> Response:
             domain=domain,
             values=values,
             adding=True,
+            back=_back(form) if _back(form) != PAGE else "",
             console="federation",
         )
     await block_domain(
@@ -89,7 +97,7 @@ async def add_block() -> Response:
             private_comment=values["private_comment"],
         ),
     )
-    return see_other(PAGE, notice=N_("The domain is blocked."))
+    return see_other(_back(form), notice=N_("The domain is blocked."))
 
 
 @blueprint.post(f"{PAGE}/blocks/remove")
@@ -107,7 +115,8 @@ async def remove_block() -> Response:
             domain=domain,
             values={},
             adding=False,
+            back=_back(form) if _back(form) != PAGE else "",
             console="federation",
         )
     await unblock_domain(member.acct, domain)
-    return see_other(PAGE, notice=N_("The block is lifted."))
+    return see_other(_back(form), notice=N_("The block is lifted."))

@@ -951,6 +951,29 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
         ("/admin/federation/blocks/remove", "POST"): (
             Door(why="lifts through unblock_domain: tests/webapp/test_console.py"),
         ),
+        ("/admin/federation/import", "POST"): (
+            Door(why="previews a blocklist CSV: tests/webapp/test_console_federation.py"),
+        ),
+        ("/admin/federation/import/<int:upload_id>/apply", "POST"): (
+            Door(why="applies the previewed plan: tests/webapp/test_console_federation.py"),
+        ),
+        ("/admin/federation/export", "GET"): (
+            Door(fill=fixed("/admin/federation/export", accept=HTML), **WEB),
+        ),
+        ("/admin/federation/instances", "GET"): (
+            Door(
+                fill=fixed(
+                    "/admin/federation/instances", "/admin/federation/instances?q=a", accept=HTML
+                ),
+                **WEB,
+            ),
+        ),
+        ("/admin/federation/instances/<domain>", "GET"): (
+            Door(fill=fixed("/admin/federation/instances/remote.example", accept=HTML), **WEB),
+        ),
+        ("/admin/federation/instances/<domain>/refresh", "POST"): (
+            Door(why="fetches NodeInfo: tests/webapp/test_console_federation.py"),
+        ),
         ("/admin/members", "GET"): (
             Door(fill=fixed("/admin/members", "/admin/members?q=a", accept=HTML), **WEB),
         ),

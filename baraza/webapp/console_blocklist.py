@@ -1,0 +1,121 @@
+"""The admin console's blocklist import (admins only): upload a Mastodon blocklist CSV, read
+the preview of what it would change, then apply exactly that; and the export as a download.
+
+The door decides nothing: the plan is `federation.blocklist_plan.plan_import` and applying it
+is `apply_previewed`, which refuses when the blocks changed since the preview; the page then
+shows the new plan instead. The file waits on the server (`BlocklistUpload`) between preview
+and "Apply", so a 5,000-line list is not sent twice and is not trusted from the form.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from quart import Blueprint, Response, abort, request
+
+from baraza.i18n import N_, _
+from baraza.uploads import allow_large_bodies
+from baraza.webapp.console_gate import ConsoleClosed, enter
+from baraza.webapp.csrf import check_csrf
+from baraza.webapp.render import render_page, see_other
+from federation.blocklist_csv import export_blocklist, parse_blocklist
+from federation.blocklist_plan import ImportPlan, PlanChanged, apply_previewed, plan_import
+from federation.blocklist_plan import current_blocks as blocks_in_force
+from federation.domain_blocks import list_blocks
+from storage.models import BlocklistUpload
+
+blueprint = Blueprint("web_admin_blocklist", __name__)
+PAGE = "/admin/federation"
+IMPORT = f"{PAGE}/import"
+MAX_FILE_BYTES = 4 * 1024 * 1024
+SHOWN = 1000
+KEPT = timedelta(days=1)
+
+allow_large_bodies(
+    lambda method, path: method == "POST" and path == IMPORT,
+    lambda: MAX_FILE_BYTES + 64 * 1024,
+)
+
+EMPTY = N_("Choose a blocklist file (CSV) to import.")
+NOT_TEXT = N_("This file is not UTF-8 text: export the blocklist as CSV and try again.")
+CHANGED = N_(
+    "The blocks changed since the preview, so nothing was applied. "
+    "This is what the file would change now."
+)
+
+
+@blueprint.errorhandler(ConsoleClosed)
+async def _closed(error: ConsoleClosed) -> Response:
+    return error.response
+
+
+async def _preview(
+    upload: BlocklistUpload, plan: ImportPlan, *, status: int = 200, notice: str | None = None
+) -> Response:
+    return await render_page(
+        "web/admin/blocklist_preview.html",
+        status=status,
+        upload=upload,
+        plan=plan,
+        digest=plan.digest(),
+        shown=SHOWN,
+        changed_notice=notice,
+        console="federation",
+    )
+
+
+@blueprint.post(IMPORT)
+async def preview_import() -> Response:
+    """Parse the file, keep it, and show what it would change; nothing is blocked yet."""
+    await check_csrf()
+    member = await enter("federation")
+    sent = (await request.files).get("file")
+    data = sent.read() if sent is not None else b""
+    if not data.strip():
+        return see_other(PAGE, notice=EMPTY)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return see_other(PAGE, notice=NOT_TEXT)
+    parsed = parse_blocklist(text)
+    plan = plan_import(parsed.blocks, parsed.errors, await blocks_in_force())
+    await BlocklistUpload.filter(created_at__lt=datetime.now(UTC) - KEPT).delete()
+    source = (sent.filename or "").strip()[:255] if sent is not None else ""
+    upload = await BlocklistUpload.create(who=member.acct, source=source, text=text)
+    return await _preview(upload, plan)
+
+
+@blueprint.post(f"{IMPORT}/<int:upload_id>/apply")
+async def apply_import(upload_id: int) -> Response:
+    """Apply the previewed plan in one transaction, or show the new plan if it moved."""
+    await check_csrf()
+    member = await enter("federation")
+    upload = await BlocklistUpload.get_or_none(id=upload_id, who=member.acct)
+    if upload is None:
+        abort(404)
+    digest = (await request.form).get("digest", "")[:64]
+    parsed = parse_blocklist(upload.text)
+    try:
+        plan, effects = await apply_previewed(
+            member.acct, parsed.blocks, parsed.errors, digest, source=upload.source
+        )
+    except PlanChanged as changed:
+        return await _preview(upload, changed.plan, status=409, notice=_(CHANGED))
+    await upload.delete()
+    return await render_page(
+        "web/admin/blocklist_done.html",
+        plan=plan,
+        effects=effects,
+        source=upload.source,
+        console="federation",
+    )
+
+
+@blueprint.get(f"{PAGE}/export")
+async def export() -> Response:
+    """The blocks as Mastodon's CSV, as `baraza domain export` prints them."""
+    await enter("federation")
+    body = export_blocklist(await list_blocks())
+    response = Response(body, status=200, content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="blocklist.csv"'
+    return response
