@@ -1,7 +1,7 @@
 """Co-editing rooms: one live Yjs document per library document, who is in it, and its persistence.
 
-One in-memory room per document holds the CRDT (`pycrdt.Doc`) and its peers, so this needs
-the single-worker `baraza serve` (the default). The socket door (`clientapi.spaces.live`) parses
+One in-memory room per document and process holds the CRDT (`pycrdt.Doc`) and its peers. The
+socket door (`clientapi.spaces.live`) parses
 frames, hands them to `handle`, and sends what lands in a peer's `outbox`, asking
 `peer_verdict` before every frame it sends.
 
@@ -13,6 +13,14 @@ state (not a growing log of updates) is the compaction. Closing the last session
 save (message type 100) or `POST .../save` writes a library version through
 `spaces.library.add_document`, with the members who sent updates as its co-authors.
 
+Several processes (`baraza serve --workers N`, or several servers on one PostgreSQL): every
+update and awareness frame a room takes from its own peers is also published on `storage.bus`;
+the same document's room in each other process applies it and relays it to its own peers.
+Persistence stays whole across them: on PostgreSQL a room writes its state under a row lock
+after merging what is stored (`persist`), so the stored state only ever grows, whichever process
+writes last, and a document's first live state is written only if none is there yet (`seed`),
+so two processes opening it at once do not each insert its text.
+
 Who may edit is one pure decision (`may_edit_facts`) over facts gathered in two indexed
 queries (`editor_facts`); an open socket adds its token's standing (`outbox.connections`),
 so revoking the token, suspending the member or the space, and removing the member from the
@@ -23,12 +31,18 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import binascii
 import hashlib
+import logging
 import re
+import uuid
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from pycrdt import Doc, Text
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from baraza.settings import Settings
 from outbox.connections import may_keep_receiving, token_standings
@@ -46,9 +60,14 @@ from spaces.yjs_protocol import (
     save_message,
     sync_message,
 )
+from storage import bus
 from storage.models import Actor, Block, Follow, LibraryDocument, LibraryVersion
 
+log = logging.getLogger(__name__)
+
 TEXT_NAME = "content"
+BUS_CHANNEL = "coediting"
+_ORIGIN = uuid.uuid4().hex[:12]  # names this process's peers in awareness it shares
 
 
 @dataclass(frozen=True)
@@ -136,6 +155,7 @@ class Room:
     coauthors: dict[int, Actor] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     stored: bytes = b""  # the encoded state last written to `live_state`
+    remote_awareness: dict[str, bytes] = field(default_factory=dict)  # other processes' peers
 
 
 async def peer_verdict(room: Room, peer: Peer) -> Verdict:
@@ -149,6 +169,9 @@ async def peer_verdict(room: Room, peer: Peer) -> Verdict:
 
 
 _rooms: dict[int, Room] = {}
+# Updates from other processes for a document whose room is being seeded here: applied once it
+# exists (the stored state it was seeded from may predate them).
+_seeding: dict[int, list[bytes]] = {}
 
 
 def open_room(document_id: int) -> Room | None:
@@ -159,21 +182,34 @@ async def room_for(settings: Settings, document: LibraryDocument) -> Room:
     """The document's room, seeded from storage the first time anyone opens it."""
     room = _rooms.get(document.id)
     if room is None:
-        ydoc = await seed(settings, document)
-        room = _rooms.setdefault(
-            document.id,
-            Room(
-                document_id=document.id,
-                space_id=document.space_id,  # type: ignore[attr-defined]
-                doc=ydoc,
-                stored=ydoc.get_update(),
-            ),
-        )
+        arrived = _seeding.setdefault(document.id, [])
+        try:
+            ydoc = await seed(settings, document)
+        finally:
+            room = _rooms.get(document.id)
+            if room is None:
+                _seeding.pop(document.id, None)
+        if room is None:
+            for update in arrived:
+                ydoc.apply_update(update)
+            room = _rooms.setdefault(
+                document.id,
+                Room(
+                    document_id=document.id,
+                    space_id=document.space_id,  # type: ignore[attr-defined]
+                    doc=ydoc,
+                    stored=ydoc.get_update(),
+                ),
+            )
     return room
 
 
 async def seed(settings: Settings, document: LibraryDocument) -> Doc:
-    """The stored live state; a document never edited live starts from its current text."""
+    """The stored live state; a document never edited live starts from its current text.
+
+    That first state is written only where none is stored yet: two rooms seeding at once (two
+    processes, or two sockets here) would otherwise each insert the text, and merging their
+    states would show it twice. The one that finds a state already written takes it."""
     ydoc = Doc()
     text = ydoc.get(TEXT_NAME, type=Text)
     if document.live_state:
@@ -183,16 +219,105 @@ async def seed(settings: Settings, document: LibraryDocument) -> Doc:
     if version is not None and version.content_type.startswith("text/"):
         body = await read_blob(settings, version.sha256)
         text += body.decode("utf-8", "replace")
-        await persist(document.id, ydoc)
+        state = base64.b64encode(ydoc.get_update()).decode("ascii")
+        first = await LibraryDocument.filter(
+            Q(live_state="") | Q(live_state__isnull=True), id=document.id
+        ).update(live_state=state)
+        if not first:
+            stored = await LibraryDocument.get(id=document.id)
+            ydoc = Doc()
+            ydoc.get(TEXT_NAME, type=Text)
+            ydoc.apply_update(base64.b64decode(stored.live_state))
     return ydoc
 
 
 async def persist(document_id: int, ydoc: Doc) -> bytes:
-    """Writes the merged state; returns it as written."""
-    encoded = ydoc.get_update()
-    state = base64.b64encode(encoded).decode("ascii")
-    await LibraryDocument.filter(id=document_id).update(live_state=state)
+    """Writes the merged state; returns it as written.
+
+    With other processes (PostgreSQL), under the row's lock and after merging what is stored
+    into `ydoc`: another process may have stored edits this room has not heard of yet, and
+    writing this room's state over them would lose them. Merging is idempotent, so the stored
+    state only grows. One process (SQLite) has no one to merge with."""
+    if not bus.shared():
+        encoded = ydoc.get_update()
+        await LibraryDocument.filter(id=document_id).update(
+            live_state=base64.b64encode(encoded).decode("ascii")
+        )
+        return encoded
+    async with in_transaction():
+        stored = (
+            await LibraryDocument.filter(id=document_id)
+            .select_for_update()
+            .values_list("live_state", flat=True)
+        )
+        if stored and stored[0]:
+            ydoc.apply_update(base64.b64decode(stored[0]))
+        encoded = ydoc.get_update()
+        await LibraryDocument.filter(id=document_id).update(
+            live_state=base64.b64encode(encoded).decode("ascii")
+        )
     return encoded
+
+
+async def merge_stored(room: Room) -> None:
+    """Brings in what other processes stored (PostgreSQL), before the room's text is read."""
+    if not bus.shared():
+        return
+    stored = await LibraryDocument.filter(id=room.document_id).values_list("live_state", flat=True)
+    if stored and stored[0]:
+        room.doc.apply_update(base64.b64decode(stored[0]))
+
+
+def share_update(document_id: int, update: bytes) -> None:
+    """Other processes' rooms for this document apply `update` and relay it to their peers."""
+    bus.publish(
+        BUS_CHANNEL, {"doc": document_id, "update": base64.b64encode(update).decode("ascii")}
+    )
+
+
+def share_awareness(room: Room, peer: Peer, frame: bytes, *, gone: bool = False) -> None:
+    """Other processes relay `peer`'s awareness (a departure when `gone`) to their peers, and
+    owe it to those who join later."""
+    bus.publish(
+        BUS_CHANNEL,
+        {
+            "doc": room.document_id,
+            "awareness": base64.b64encode(frame).decode("ascii"),
+            "from": f"{_ORIGIN}:{id(peer)}",
+            "gone": gone,
+        },
+    )
+
+
+def _from_other_process(message: dict[str, Any]) -> None:
+    """An update or awareness frame a room in another process took from its peers."""
+    try:
+        document_id = int(message["doc"])
+        update = base64.b64decode(message["update"]) if "update" in message else None
+        frame = base64.b64decode(message["awareness"]) if "awareness" in message else None
+    except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+        log.warning("co-editing: ignored a malformed message from another process: %s", exc)
+        return
+    room = _rooms.get(document_id)
+    if update is not None:
+        if room is None:
+            if document_id in _seeding:
+                _seeding[document_id].append(update)
+            return  # no room here: the stored state has it for whoever opens one
+        room.doc.apply_update(update)  # already validated and stored by its process
+        for peer in room.peers:
+            peer.outbox.put_nowait(sync_message(SYNC_UPDATE, update))
+    elif frame is not None and room is not None:
+        key = str(message.get("from"))
+        if message.get("gone"):
+            room.remote_awareness.pop(key, None)
+        else:
+            room.remote_awareness[key] = frame
+        for peer in room.peers:
+            peer.outbox.put_nowait(frame)
+
+
+bus.subscribe(BUS_CHANNEL, _from_other_process, remote_only=True)
 
 
 async def replace_text(document_id: int, body: str) -> None:
@@ -206,16 +331,21 @@ async def replace_text(document_id: int, body: str) -> None:
             return
         ydoc = Doc()
         ydoc.apply_update(base64.b64decode(document.live_state))
+        before = ydoc.get_state()
         _replace(ydoc, body)
+        update = ydoc.get_update(before)
         await persist(document_id, ydoc)
+        share_update(document_id, update)  # rooms open in other processes
         return
     async with room.lock:
+        await merge_stored(room)  # replace the whole text, including others' latest edits
         before = room.doc.get_state()
         _replace(room.doc, body)
         update = room.doc.get_update(before)
         room.stored = await persist(room.document_id, room.doc)
     for peer in room.peers:
         peer.outbox.put_nowait(sync_message(SYNC_UPDATE, update))
+    share_update(document_id, update)
 
 
 def _replace(ydoc: Doc, body: str) -> None:
@@ -232,6 +362,8 @@ def join(room: Room, peer: Peer) -> None:
     for other in room.peers:
         if other is not peer and other.awareness is not None:
             peer.outbox.put_nowait(other.awareness)
+    for frame in room.remote_awareness.values():
+        peer.outbox.put_nowait(frame)
 
 
 def leave(room: Room, peer: Peer) -> bool:
@@ -260,6 +392,7 @@ async def save_version(
 ) -> LibraryVersion | None:
     """A new library version of the live text, credited to those who edited since the last."""
     async with room.lock:
+        await merge_stored(room)  # edits stored through other processes belong in the version
         body = str(room.doc.get(TEXT_NAME, type=Text)).encode("utf-8")
         if not body:
             return None
@@ -322,6 +455,7 @@ async def _commit(room: Room, peer: Peer, update: bytes) -> None:
             room.stored = await persist(room.document_id, room.doc)
             room.coauthors[peer.member.id] = peer.member
     _broadcast(room, peer, sync_message(SYNC_UPDATE, update))
+    share_update(room.document_id, update)
 
 
 async def handle(settings: Settings, room: Room, space: Actor, peer: Peer, frame: bytes) -> None:
@@ -334,6 +468,7 @@ async def handle(settings: Settings, room: Room, space: Actor, peer: Peer, frame
         frame = awareness_named(frame, peer.member.display_name or peer.member.username)
         peer.awareness = frame
         _broadcast(room, peer, frame)
+        share_awareness(room, peer, frame)
     elif message.kind == MESSAGE_SAVE:
         await save_version(settings, room, space, peer.member)
         peer.outbox.put_nowait(save_message())

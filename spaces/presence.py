@@ -8,7 +8,7 @@ the last awareness frame it sent (`spaces.yjs_protocol.awareness_removal`)."""
 
 from __future__ import annotations
 
-from spaces.coediting import Peer, Room
+from spaces.coediting import Peer, Room, share_awareness
 from spaces.yjs_protocol import awareness_removal
 
 
@@ -22,3 +22,4 @@ def departed(room: Room, peer: Peer) -> None:
     for other in room.peers:
         if other is not peer:
             other.outbox.put_nowait(frame)
+    share_awareness(room, peer, frame, gone=True)  # and those in other processes
