@@ -37,12 +37,21 @@ def _command(handler: Handler) -> Handler:
     async def run(settings: Settings, args: argparse.Namespace) -> int:
         from federation.domain_blocks import DomainError
         from outbox.account_actions import AccountActionError
+        from outbox.post_removal import RemovalError
+        from outbox.report_resolution import ResolutionError
         from outbox.reports import ReportError
         from outbox.suspension import ActorModerationError
 
         try:
             return await handler(settings, args)
-        except (DomainError, ActorModerationError, ReportError, AccountActionError) as exc:
+        except (
+            DomainError,
+            ActorModerationError,
+            ReportError,
+            AccountActionError,
+            RemovalError,
+            ResolutionError,
+        ) as exc:
             raise CliError(str(exc)) from exc
 
     return run
@@ -264,6 +273,15 @@ async def cmd_report_resolve(settings: Settings, args: argparse.Namespace) -> in
     report = await get_report(args.id)
     if report.resolved_at is not None:
         raise CliError(f"report {args.id} is already resolved")
+    action = getattr(args, "with_action", None)
+    if action:
+        # The console's resolutions, through the same core action, as the server's operator.
+        from outbox.account_actions import Acting
+        from outbox.report_resolution import resolve_with
+
+        await resolve_with(settings, Acting(who=_who(), role="admin"), report, action)
+        print(f"resolved report {args.id}: {action}")
+        return 0
     await resolve(_who(), report, args.reason or "")
     print(f"resolved report {args.id}")
     return 0
@@ -351,6 +369,13 @@ def register_moderation(sub: Any) -> None:
     resolve = rsub.add_parser("resolve", help="mark a report resolved")
     resolve.add_argument("id", type=int)
     resolve.add_argument("--reason")
+    resolve.add_argument(
+        "--action",
+        dest="with_action",
+        choices=("dismiss", "remove_posts", "limit", "suspend", "block_domain"),
+        help="act as the console does: remove the reported posts, limit or suspend the "
+        "account, block its domain (severity suspend), or dismiss",
+    )
     resolve.set_defaults(handler=cmd_report_resolve)
     assign_cmd = rsub.add_parser("assign", help="assign a report to an account, or unassign it")
     assign_cmd.add_argument("id", type=int)
