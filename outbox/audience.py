@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from federation.activities import PUBLIC
+from outbox.fanout import Recipient
 from outbox.visibility import Subject, may_deliver_remotely
 from storage.models import Actor, Follow, Post
 
@@ -49,13 +50,33 @@ def stored_visibility(visibility: str, space_private: bool) -> str:
 
 
 async def remote_followers(actor: Actor) -> list[Actor]:
-    follows = await Follow.filter(
-        target=actor, accepted=True, follower__local=False
-    ).prefetch_related("follower")
-    return [f.follower for f in follows]
+    """One joined query: a space or member with thousands of followers must not cost a
+    follow row and a prefetched actor row each."""
+    return list(
+        await Actor.filter(
+            following_rel__target_id=actor.id, following_rel__accepted=True, local=False
+        )
+    )
 
 
-async def recipients_for(post: Post, author: Actor, mentions: list[Actor]) -> list[Actor]:
+async def remote_follower_recipients(actor: Actor) -> list[Recipient]:
+    """Only what delivery needs of each remote follower, read as plain values: building ten
+    thousand `Actor` models (and parsing their dates) was most of the time a post to them
+    took before its answer (fan-out profile, docs/performance.md)."""
+    rows = await Follow.filter(
+        target_id=actor.id, accepted=True, follower__local=False
+    ).values_list(
+        "follower__uri", "follower__inbox_url", "follower__shared_inbox_url", "follower__domain"
+    )
+    return [
+        Recipient(uri=uri, inbox=inbox, shared_inbox=shared, host=domain)
+        for uri, inbox, shared, domain in rows
+    ]
+
+
+async def recipients_for(
+    post: Post, author: Actor, mentions: list[Actor]
+) -> list[Actor | Recipient]:
     subject = Subject(
         visibility=post.visibility,
         author_id=author.id,
@@ -63,9 +84,9 @@ async def recipients_for(post: Post, author: Actor, mentions: list[Actor]) -> li
     )
     if not may_deliver_remotely(subject):
         return []
-    recipients: list[Actor] = [m for m in mentions if not m.local]
+    recipients: list[Actor | Recipient] = [m for m in mentions if not m.local]
     if post.visibility in ("public", "unlisted", "followers"):
-        recipients += await remote_followers(author)
+        recipients += await remote_follower_recipients(author)
     if post.in_reply_to_uri:
         parent = await Post.get_or_none(uri=post.in_reply_to_uri).prefetch_related("actor")
         if parent is not None and not parent.actor.local:

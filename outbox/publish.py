@@ -37,7 +37,9 @@ def wake_workers() -> None:
         event.set()
 
 
-def recipient_of(actor: Actor) -> Recipient:
+def recipient_of(actor: Actor | Recipient) -> Recipient:
+    if isinstance(actor, Recipient):
+        return actor
     return Recipient(
         uri=actor.uri,
         inbox=actor.inbox_url,
@@ -58,7 +60,7 @@ async def publish(
     settings: Settings,
     actor: Actor,
     doc: dict[str, Any],
-    recipients: Iterable[Actor],
+    recipients: Iterable[Actor | Recipient],
     *,
     activity_id: int | None = None,
 ) -> Activity:
