@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from federation.domain_blocks import BlockRequest, apply_suspension, audit
@@ -191,9 +192,13 @@ async def apply_previewed(
     The plan is recomputed inside the transaction that writes it, so the comparison and the
     write see the same blocks.
     """
-    async with in_transaction():
-        plan = plan_import(requests, errors, await current_blocks())
-        if plan.digest() != digest:
-            raise PlanChanged(plan)
-        effects = await write_plan(who, plan, source=source)
+    try:
+        async with in_transaction():
+            plan = plan_import(requests, errors, await current_blocks())
+            if plan.digest() != digest:
+                raise PlanChanged(plan)
+            effects = await write_plan(who, plan, source=source)
+    except IntegrityError:
+        # Another admin blocked one of the new domains between our read and our insert.
+        raise PlanChanged(plan_import(requests, errors, await current_blocks())) from None
     return plan, effects

@@ -119,3 +119,26 @@ def test_the_digest_names_the_plan_and_the_blocks_it_was_computed_against():
     parsed = parse_blocklist(HEAD + text)
     with_error = plan_import(parsed.blocks, errors, {"a.example": _block("silence")})
     assert with_error.digest() != first.digest()
+
+
+async def test_a_block_added_by_someone_else_mid_apply_is_a_changed_plan(any_db, monkeypatch):
+    """The read inside the write transaction missed a block another admin inserted before our
+    bulk insert: the unique domain refuses it, nothing is written, and the new plan is shown."""
+    from federation import blocklist_plan
+    from storage.models import AuditEntry, DomainBlock
+
+    await DomainBlock.create(domain="a.example", severity="silence")
+    parsed = parse_blocklist(HEAD + "a.example,suspend,false,false,,false\nb.example\n")
+    stale = plan_import(parsed.blocks, parsed.errors, {})
+    real = blocklist_plan.current_blocks
+    reads = iter([{}])
+
+    async def first_read_stale() -> dict:
+        return next(reads, None) or await real()
+
+    monkeypatch.setattr(blocklist_plan, "current_blocks", first_read_stale)
+    with pytest.raises(blocklist_plan.PlanChanged) as raised:
+        await blocklist_plan.apply_previewed("root", parsed.blocks, parsed.errors, stale.digest())
+    assert [c.domain for c in raised.value.plan.changed] == ["a.example"]
+    assert [r.domain for r in raised.value.plan.added] == ["b.example"]
+    assert await DomainBlock.all().count() == 1 and not await AuditEntry.exists()
