@@ -13,7 +13,8 @@ can pace themselves; a refusal is a 429 with `Retry-After`.
 Configured from the environment, `LIMIT/WINDOW` (e.g. `300/5m`) or `off`:
 `BARAZA_INBOX_RATE`, `BARAZA_API_RATE` (per token), `BARAZA_API_IP_RATE` (per address).
 Behind a reverse proxy every client shares the proxy's address; the per-token limit still
-applies, the per-address one then limits the proxy as a whole.
+applies, the per-address one then limits the proxy as a whole. Several server processes on one
+PostgreSQL count together (`federation.rate_limits.RateLimiter.check`).
 """
 
 from __future__ import annotations
@@ -49,14 +50,14 @@ class Limits:
 def limits_from_env(env: dict[str, str] | None = None) -> Limits:
     env = dict(os.environ if env is None else env)
 
-    def limiter(name: str) -> RateLimiter | None:
-        rate = parse_rate(env.get(name), DEFAULT_RATE)
-        return RateLimiter(rate) if rate else None
+    def limiter(variable: str, name: str) -> RateLimiter | None:
+        rate = parse_rate(env.get(variable), DEFAULT_RATE)
+        return RateLimiter(rate, name=name) if rate else None
 
     return Limits(
-        inbox=limiter("BARAZA_INBOX_RATE"),
-        token=limiter("BARAZA_API_RATE"),
-        address=limiter("BARAZA_API_IP_RATE"),
+        inbox=limiter("BARAZA_INBOX_RATE", "inbox"),
+        token=limiter("BARAZA_API_RATE", "token"),
+        address=limiter("BARAZA_API_IP_RATE", "address"),
     )
 
 
@@ -69,14 +70,14 @@ def install_limits(app: Quart, limits: Limits | None = None) -> None:
     async def _count() -> None:
         path = request.path
         if request.method == "POST" and _INBOX_PATH.match(path) and limits.inbox:
-            _enforce(limits.inbox.hit(_inbox_key()), "this server", record=False)
+            _enforce(await limits.inbox.check(_inbox_key()), "this server", record=False)
         elif path.startswith(_API_PREFIXES):
             token = bearer_token(request.headers.get("Authorization"))
             if token and limits.token:
                 digest = hashlib.sha256(token.encode()).hexdigest()
-                _enforce(limits.token.hit(f"token:{digest}"), "this token", record=True)
+                _enforce(await limits.token.check(f"token:{digest}"), "this token", record=True)
             elif not token and limits.address:
-                _enforce(limits.address.hit(_address_key()), "this address", record=True)
+                _enforce(await limits.address.check(_address_key()), "this address", record=True)
 
     @app.after_request
     async def _headers(response: Response) -> Response:

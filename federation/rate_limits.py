@@ -4,19 +4,28 @@ A flood from one hostile instance, one leaked token or one address must not star
 else on a modest server; the answer to going over is a 429 with the seconds to wait, which
 well-behaved peers (Mastodon's delivery queue among them) honour by retrying later.
 
-The limiter is in-process: each server process counts on its own, so with N processes a
-key may get up to N times the limit. That is coarse but needs no shared store, and the
-point is to blunt floods, not to meter exactly. The clock is injected so the decision is a
-pure function of the hits and the time, tested by a table.
+One process (SQLite) counts in memory (`hit`). Several server processes on one PostgreSQL
+count together (`check`): one atomic upsert per request in `storage.rate_counters`, so a key
+gets the limit across all of them, not the limit in each; should that query fail, the process
+falls back to its own count rather than refuse or wave everyone through. Either way the answer
+is the pure `decide` over the window's start, its hits and the time, tested by a table.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from tortoise.exceptions import BaseORMException
+
+from storage import rate_counters
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Decision", "Rate", "RateLimiter", "parse_rate"]
 
@@ -60,11 +69,25 @@ class Decision:
     reset_after: int  # whole seconds until the window ends (Retry-After when refused)
 
 
+def decide(rate: Rate, start: float, hits: int, now: float) -> Decision:
+    """Pure: the answer to the `hits`-th request (this one included) of the window that
+    began at `start`, asked at `now`. Refused requests may count (the shared counter keeps
+    counting) without changing the answer."""
+    counted = min(hits, rate.limit)
+    reset_after = max(1, math.ceil(start + rate.window - now))
+    return Decision(hits <= rate.limit, rate.limit, rate.limit - counted, reset_after)
+
+
+PRUNE_SECONDS = 60.0
+
+
 class RateLimiter:
     """Counts hits per key in fixed windows of `rate.window` seconds.
 
     Old windows are dropped when the table grows past `max_keys`, so a flood of distinct
-    keys (spoofed hosts, random tokens) costs bounded memory.
+    keys (spoofed hosts, random tokens) costs bounded memory. `name` keeps this limiter's
+    keys apart from other limiters' in the shared table; `shared` forces (or forbids) counting
+    there, `None` following whether this process is linked to others (`storage.bus`).
     """
 
     def __init__(
@@ -73,11 +96,46 @@ class RateLimiter:
         *,
         clock: Callable[[], float] = time.monotonic,
         max_keys: int = 100_000,
+        name: str = "limit",
+        shared: bool | None = None,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.rate = rate
         self._clock = clock
         self._max_keys = max_keys
         self._windows: dict[str, tuple[float, int]] = {}
+        self.name = name
+        self._shared = shared
+        self._wall_clock = wall_clock
+        self._pruned_at = 0.0
+        self._failing = False
+
+    async def check(self, key: str) -> Decision:
+        """Count one request for `key` in every process's count, or this one's alone."""
+        shared = rate_counters.enabled() if self._shared is None else self._shared
+        if not shared:
+            return self.hit(key)
+        now = self._wall_clock()
+        try:
+            start, hits = await rate_counters.count_hit(
+                self._shared_key(key), now, self.rate.window
+            )
+            if now - self._pruned_at >= PRUNE_SECONDS:
+                self._pruned_at = now
+                await rate_counters.prune(f"{self.name}:", now - self.rate.window)
+        except (BaseORMException, OSError, ConnectionError) as exc:
+            if not self._failing:
+                log.warning("rate limit %s counted in this process only: %s", self.name, exc)
+            self._failing = True
+            return self.hit(key)
+        self._failing = False
+        return decide(self.rate, start, hits, now)
+
+    def _shared_key(self, key: str) -> str:
+        """`name:key`, the key hashed when it would not fit the column (a long host name)."""
+        if len(key) > 200:
+            key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+        return f"{self.name}:{key}"
 
     def hit(self, key: str) -> Decision:
         """Count one request for `key` and say whether it may proceed."""
@@ -91,8 +149,7 @@ class RateLimiter:
         if key not in self._windows and len(self._windows) >= self._max_keys:
             self._prune(now)
         self._windows[key] = (start, count)
-        reset_after = max(1, math.ceil(start + self.rate.window - now))
-        return Decision(allowed, self.rate.limit, self.rate.limit - count, reset_after)
+        return decide(self.rate, start, count if allowed else count + 1, now)
 
     def _prune(self, now: float) -> None:
         expired = [k for k, (start, _) in self._windows.items() if now - start >= self.rate.window]

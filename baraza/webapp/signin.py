@@ -40,13 +40,13 @@ TOO_MANY = N_("Too many attempts. Wait a few minutes and try again.")
 WRONG_CODE = N_("That code is not right. Try again, or use a recovery code.")
 
 
-def _limited(username: str) -> bool:
+async def _limited(username: str) -> bool:
     """Counts one try for the account and for the address; True when either is spent."""
     limiter = current_app.extensions.get(LIMITER)
     if limiter is None:
         return False
-    by_account = limiter.hit(f"account:{username.lower()}")
-    by_address = limiter.hit(f"address:{request.remote_addr or 'unknown'}")
+    by_account = await limiter.check(f"account:{username.lower()}")
+    by_address = await limiter.check(f"address:{request.remote_addr or 'unknown'}")
     return not (by_account.allowed and by_address.allowed)
 
 
@@ -72,7 +72,7 @@ async def sign_in_submit() -> Response:
     form = await request.form
     username = form.get("username", "").strip().lstrip("@")[:64]
     password = form.get("password", "")[:1024]
-    if _limited(username):
+    if await _limited(username):
         return await _sign_in_form(TOO_MANY, 429)
     account = (
         await Actor.get_or_none(
@@ -113,7 +113,7 @@ async def code_submit() -> Response:
         return see_other("/sign-in")
     form = await request.form
     target = local_path(form.get("next"))
-    if _limited(row.account.local_username or ""):
+    if await _limited(row.account.local_username or ""):
         return await render_page(
             "web/sign_in_code.html", status=429, error=_(TOO_MANY), next=target
         )
@@ -163,9 +163,9 @@ async def switch_language() -> Response:
 
 
 def install_signin_limit(app: Quart) -> None:
-    """One budget per app (per process): `BARAZA_SIGNIN_RATE`, `off` to disable."""
+    """One budget per instance (all its processes): `BARAZA_SIGNIN_RATE`, `off` to disable."""
     rate = parse_rate(os.environ.get("BARAZA_SIGNIN_RATE"), Rate(10, 900.0))
-    app.extensions[LIMITER] = RateLimiter(rate) if rate else None
+    app.extensions[LIMITER] = RateLimiter(rate, name="signin") if rate else None
 
 
 __all__ = ["COOKIE", "LANGUAGE_COOKIE", "blueprint", "install_signin_limit"]

@@ -91,3 +91,28 @@ def test_parse_rate(text, expected) -> None:
 def test_malformed_rate_fails_loudly(text) -> None:
     with pytest.raises(ValueError):
         parse_rate(text, Rate(300, 300))
+
+
+@pytest.mark.parametrize(("why", "hits", "expected"), CASES, ids=[c[0] for c in CASES])
+async def test_shared_counts_give_the_same_decisions_across_processes(
+    any_db: str, why, hits, expected
+) -> None:
+    """The same table, counted in the database by two limiters standing for two processes
+    that take turns: together they allow what one would (on SQLite the counting is in
+    memory, each process its own, as one process by design needs)."""
+    clock = Clock()
+    shared = any_db.startswith("postgres")
+    processes = [
+        RateLimiter(Rate(2, 10), name="api", shared=shared, clock=clock, wall_clock=clock)
+        for _ in range(2 if shared else 1)
+    ]
+    start = clock.now
+    answers = []
+    for n, (at, key) in enumerate(hits):
+        clock.now = start + at
+        d = await processes[n % len(processes)].check(key)
+        answers.append((d.allowed, d.remaining, d.reset_after))
+    assert answers == expected, why
+    if shared:
+        other = RateLimiter(Rate(2, 10), name="signin", shared=True, wall_clock=clock)
+        assert (await other.check(hits[0][1])).remaining == 1, "limiters count apart"
