@@ -79,16 +79,22 @@ async def cmd_member_list(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_space_add(settings: Settings, args: argparse.Namespace) -> int:
-    from actors.accounts import create_space, require_member
+    from actors.accounts import AccountError, require_member
+    from baraza.commands_spaces import cli_who
+    from spaces.administration import SpaceAdminError, create_space
 
     owner = await require_member(args.owner) if args.owner else None
-    space = await create_space(
-        settings,
-        args.name,
-        private=args.private,
-        owner=owner,
-        display_name=args.display_name or "",
-    )
+    try:
+        space = await create_space(
+            settings,
+            cli_who(),
+            args.name,
+            private=args.private,
+            owner=owner,
+            display_name=args.display_name or "",
+        )
+    except SpaceAdminError as exc:
+        raise AccountError(str(exc)) from exc
     kind = "private" if space.private else "public"
     print(f"created {kind} space {space.acct} ({space.uri})")
     return 0
@@ -105,11 +111,16 @@ async def cmd_space_join(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_space_moderator_add(settings: Settings, args: argparse.Namespace) -> int:
-    from actors.accounts import add_moderator, require_member, require_space
+    from actors.accounts import AccountError, require_member, require_space
+    from baraza.commands_spaces import cli_who
+    from spaces.administration import SpaceAdminError, appoint_moderator
 
     space = await require_space(args.space)
     member = await require_member(args.member)
-    await add_moderator(space, member)
+    try:
+        await appoint_moderator(cli_who(), space, member)
+    except SpaceAdminError as exc:
+        raise AccountError(str(exc)) from exc
     print(f"{member.username} moderates {space.username}")
     return 0
 
@@ -175,6 +186,7 @@ def register_all(sub: Any) -> None:
     madd.add_argument("space")
     madd.add_argument("member")
     madd.set_defaults(handler=cmd_space_moderator_add)
+    __import__("baraza.commands_spaces").commands_spaces.register_space_admin(space, moderator)
 
     from baraza.commands_moderation import register_moderation
 

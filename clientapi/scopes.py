@@ -299,6 +299,10 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "GET web_admin_members.member_page",
         "POST web_admin_members.member_action",
         "POST web_admin_members.invite",
+        "GET web_admin_spaces.spaces_page",
+        "POST web_admin_spaces.create_space",
+        "GET web_admin_spaces.space_page",
+        "POST web_admin_spaces.space_action",
         # The web app's spaces: read through `find_space` and the visibility rules for the
         # session's member (a logged-out browser only while logged-out reading is on; a
         # private space is 404 to anyone not its member); every form checks its CSRF token.

@@ -16,8 +16,16 @@ from typing import Literal
 
 from outbox.account_actions import Role
 
-Page = Literal["dashboard", "reports", "members", "federation", "audit", "mail"]
-PAGES: tuple[Page, ...] = ("dashboard", "reports", "members", "federation", "audit", "mail")
+Page = Literal["dashboard", "reports", "members", "spaces", "federation", "audit", "mail"]
+PAGES: tuple[Page, ...] = (
+    "dashboard",
+    "reports",
+    "members",
+    "spaces",
+    "federation",
+    "audit",
+    "mail",
+)
 Gate = Literal["open", "not_found", "forbidden", "two_factor"]
 MODERATOR_PAGES: frozenset[str] = frozenset({"dashboard", "reports"})
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from actors.accounts import AccountError
 from actors.accounts import create_space as create_space_row
+from actors.names import InvalidName
 from baraza.settings import Settings
 from federation.domain_blocks import audit
 from federation.errors import FederationError
@@ -53,7 +54,7 @@ async def create_space(
             space = await create_space_row(
                 settings, name, private=private, owner=owner, display_name=display_name.strip()
             )
-        except AccountError as exc:
+        except (AccountError, InvalidName) as exc:
             raise SpaceAdminError(str(exc)) from exc
         kind = "private" if private else "public"
         await audit(who, "space.create", space.uri, kind)

@@ -38,6 +38,7 @@ def register(app: Quart) -> None:
     from baraza.webapp.console_pages import blueprint as console_blueprint
     from baraza.webapp.console_peers import blueprint as console_peers_blueprint
     from baraza.webapp.console_reports import blueprint as console_reports_blueprint
+    from baraza.webapp.console_spaces import blueprint as console_spaces_blueprint
     from baraza.webapp.editor_link import blueprint as editor_blueprint
     from baraza.webapp.invite_pages import blueprint as invite_blueprint
     from baraza.webapp.security_pages import blueprint as security_blueprint
@@ -57,6 +58,7 @@ def register(app: Quart) -> None:
         console_blocklist_blueprint,
         console_peers_blueprint,
         console_members_blueprint,
+        console_spaces_blueprint,
         console_mail_blueprint,
     ):
         app.register_blueprint(blueprint)

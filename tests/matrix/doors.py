@@ -984,6 +984,18 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
             Door(why="acts through account_actions.apply: tests/webapp/test_console.py"),
         ),
         ("/admin/members/invite", "POST"): (Door(why="creates an invitation: " + NOT_OBJECT),),
+        ("/admin/spaces", "GET"): (
+            Door(fill=fixed("/admin/spaces", "/admin/spaces?q=a", accept=HTML), **WEB),
+        ),
+        ("/admin/spaces", "POST"): (
+            Door(why="creates a space: tests/webapp/test_console_spaces.py"),
+        ),
+        ("/admin/spaces/<space_id>", "GET"): (
+            Door(fill=fixed("/admin/spaces/1", accept=HTML), **WEB),
+        ),
+        ("/admin/spaces/<space_id>/action", "POST"): (
+            Door(why="acts through spaces.administration: tests/webapp/test_console_spaces.py"),
+        ),
     },
     # --- the admin API: admin records, no post or space content
     **{

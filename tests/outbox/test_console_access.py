@@ -33,7 +33,9 @@ def test_the_console_gate(role: str | None, page: str, two_factor: bool) -> None
 
 
 def test_the_pages_and_what_moderators_reach() -> None:
-    assert set(PAGES) == {"dashboard", "reports", "members", "federation", "audit", "mail"}
+    assert set(PAGES) == {
+        *("dashboard", "reports", "members", "spaces", "federation", "audit", "mail")
+    }
     assert [page for page in PAGES if console_gate("moderator", page, True) == "open"] == [
         "dashboard",
         "reports",
