@@ -4,7 +4,8 @@ A local post goes the way its author's own delete goes (`outbox.actions.tombston
 tombstone and a `Delete` signed by the author, to everyone the post reached, so peers drop it
 as they would had the author deleted it. A remote post cannot be deleted at its origin; here it
 is marked deleted, so no timeline, search, thread, stream or API read shows it again, while its
-stored content stays for the report that named it. Both are one action with their audit entry.
+stored content stays for the report that named it; if a public space of ours relayed it, the
+space announces the removal to its followers. Both are one action with their audit entry.
 """
 
 from __future__ import annotations
@@ -50,7 +51,22 @@ async def remove_post(settings: Settings, acting: Acting, post: Post, reason: st
             removed = bool(await Post.filter(id=post.id, deleted_at=None).update(deleted_at=now))
             if removed:
                 post.deleted_at = now
+                await _out_of_local_space(settings, acting, post)
                 after.add(lambda: surface.status_deleted(post))
         if removed:
             await audit(acting.who, "post.remove", post.uri, reason)
     return removed
+
+
+async def _out_of_local_space(settings: Settings, acting: Acting, post: Post) -> None:
+    """A remote post a public space of ours relayed is in its followers' timelines elsewhere:
+    the space announces the removal as it does its own moderators' (FEP-1b12)."""
+    if post.space_id is None:
+        return
+    space = await Actor.get_or_none(id=post.space_id, local=True)
+    if space is None:
+        return
+    from spaces.moderation import take_out_of_space
+
+    remover = await Actor.get_or_none(id=acting.actor_id) if acting.actor_id else None
+    await take_out_of_space(settings, remover or space, space, post)

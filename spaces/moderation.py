@@ -63,6 +63,14 @@ async def remove_post(settings: Settings, moderator: Actor, space: Actor, post: 
     await require_moderator(space, moderator)
     if post.space_id != space.id:
         raise NotFound("Record not found")
+    await take_out_of_space(settings, moderator, space, post)
+
+
+async def take_out_of_space(settings: Settings, remover: Actor, space: Actor, post: Post) -> None:
+    """`remove_post` once the remover's authority is settled: the space's own moderator, or the
+    server's staff removing a reported remote post (`outbox/post_removal.py`), whose `Delete`
+    the space announces to its followers so their copies go too."""
+    moderator = remover
     async with action():
         announce = await Announce.get_or_none(actor=space, post=post)
         post.space = None  # type: ignore[assignment]

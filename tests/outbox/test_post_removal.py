@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from actors.accounts import create_member
+from actors.accounts import create_member, create_space
 from baraza.ids import new_id
 from baraza.settings import Settings
 from outbox.account_actions import Acting
@@ -85,3 +85,29 @@ async def test_moderators_remove_members_posts_only(settings: Settings) -> None:
     assert removal_refusal(admin, boss) is None
     assert removal_refusal(Acting("x", "member"), await _remote()) is not None
     assert removal_refusal(MODERATOR, await _remote("other")) is None
+
+
+async def test_a_remote_post_a_public_space_relayed_is_taken_out_for_its_followers(
+    settings: Settings,
+) -> None:
+    owner = await create_member(settings, "owner")
+    square = await create_space(settings, "square", private=False, owner=owner)
+    follower = await _remote("follower")
+    await Follow.create(follower=follower, target=square, accepted=True)
+    pat = await _remote()
+    post = await Post.create(
+        id=new_id(),
+        uri=f"{pat.uri}/posts/2",
+        actor=pat,
+        content="<p>in the square</p>",
+        published=datetime.now(UTC),
+        visibility="public",
+        space=square,
+    )
+    assert await remove_post(settings, MODERATOR, post, "report 2")
+    stored = await Post.get(id=post.id)
+    assert stored.deleted_at is not None and stored.space_id is None
+    announce = await Activity.get(type="Announce", actor_uri=square.uri)
+    assert announce.document["object"]["type"] == "Delete"
+    assert announce.document["object"]["object"] == post.uri
+    assert await Delivery.filter(activity=announce, host="peer.example").count() == 1
