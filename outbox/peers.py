@@ -10,10 +10,15 @@ waits on the network. Blocking and unblocking a peer are the domain-block action
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from tortoise.exceptions import BaseORMException
 from tortoise.functions import Count
 
 from federation.client import HttpClient
@@ -21,9 +26,15 @@ from federation.nodeinfo import NodeInfoError, fetch_software
 from federation.policy import Policy, is_refused, load_policy
 from storage.models import Actor, Delivery, DomainBlock, Host, PeerInstance
 
+log = logging.getLogger(__name__)
+
 State = Literal["blocked", "unavailable", "reachable", "unknown"]
 STATES: tuple[State, ...] = ("blocked", "unavailable", "reachable", "unknown")
 LISTED = 500
+REFRESH_AFTER = timedelta(days=1)
+REFRESH_BATCH = 20
+REFRESH_FIRST_DELAY = 300.0
+REFRESH_EVERY = 3600.0
 
 
 def peer_state(policy: Policy, domain: str, *, unavailable: bool, delivered_once: bool) -> State:
@@ -181,3 +192,56 @@ async def refresh_peer(
         }
     row, _created = await PeerInstance.update_or_create(defaults=values, domain=domain)
     return row
+
+
+def stale_peers(
+    peers: Iterable[Peer], now: datetime, *, after: timedelta = REFRESH_AFTER, limit: int
+) -> list[str]:
+    """Pure: the peers whose NodeInfo the worker should read next, never-read first, then
+    the oldest; blocked peers are never fetched."""
+    due = [
+        p
+        for p in peers
+        if p.state != "blocked" and (p.fetched_at is None or now - p.fetched_at >= after)
+    ]
+    oldest = datetime.min.replace(tzinfo=UTC)
+    due.sort(key=lambda p: (p.fetched_at is not None, p.fetched_at or oldest, p.domain))
+    return [p.domain for p in due[:limit]]
+
+
+async def refresh_stale_peers(
+    http: HttpClient, *, default_scheme: str = "https", limit: int = REFRESH_BATCH
+) -> int:
+    """Read the NodeInfo of up to `limit` stale peers, one after another (a few requests an
+    hour, never a burst); how many were read."""
+    done = 0
+    for domain in stale_peers(await _gather(None), datetime.now(UTC), limit=limit):
+        with contextlib.suppress(PeerBlocked):  # blocked since the list was read
+            await refresh_peer(http, domain, default_scheme=default_scheme)
+            done += 1
+    return done
+
+
+async def run_nodeinfo_refresh(
+    http: HttpClient,
+    stop: asyncio.Event,
+    *,
+    default_scheme: str = "https",
+    first_delay: float = REFRESH_FIRST_DELAY,
+    every: float = REFRESH_EVERY,
+) -> None:
+    """The worker's loop: after `first_delay`, refresh stale peers every `every` seconds."""
+    delay = first_delay
+    while True:
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+            return
+        except TimeoutError:
+            pass
+        try:
+            read = await refresh_stale_peers(http, default_scheme=default_scheme)
+            if read:
+                log.info("read the NodeInfo of %d peers", read)
+        except (OSError, BaseORMException) as exc:
+            log.warning("peer NodeInfo not refreshed this round: %s", exc)
+        delay = every

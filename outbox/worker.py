@@ -20,6 +20,7 @@ from federation.client import ClientSettings, HttpClient
 from federation.signature_styles import prime_styles
 from outbox import claims
 from outbox.deliver import OutcomeBatch, PayloadCache, deliver_one, style_host
+from outbox.peers import run_nodeinfo_refresh
 from outbox.poll_endings import run_poll_endings
 from outbox.publish import register_wakeup, unregister_wakeup
 from outbox.push_worker import PushWorker
@@ -75,6 +76,7 @@ class DeliveryWorker:
         self._schedule_stop = asyncio.Event()
         self._schedule_task: asyncio.Task[None] | None = None
         self._polls_task: asyncio.Task[None] | None = None
+        self._nodeinfo_task: asyncio.Task[None] | None = None
 
     @property
     def in_flight(self) -> int:
@@ -98,6 +100,13 @@ class DeliveryWorker:
         # Ended polls are announced by the same process (`outbox.poll_endings`).
         self._polls_task = asyncio.create_task(
             run_poll_endings(self._schedule_stop), name="poll-endings"
+        )
+        # Peers' software for the admin console, read a few at a time (`outbox.peers`).
+        self._nodeinfo_task = asyncio.create_task(
+            run_nodeinfo_refresh(
+                self.http, self._schedule_stop, default_scheme=self.settings.scheme
+            ),
+            name="nodeinfo-refresh",
         )
         log.info(
             "delivery worker started (concurrency %d, %d per host)", self.concurrency, self.per_host
@@ -123,6 +132,12 @@ class DeliveryWorker:
         if self._polls_task is not None:
             await self._polls_task
             self._polls_task = None
+        if self._nodeinfo_task is not None:
+            # A NodeInfo fetch may take its full deadline; stopping need not wait for it.
+            self._nodeinfo_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._nodeinfo_task
+            self._nodeinfo_task = None
         pending = dict(self._sends)
         if pending:
             _, unfinished = await asyncio.wait(pending.values(), timeout=grace)

@@ -4,8 +4,9 @@ server (and refused for a private address when the client may not reach one)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,16 @@ from aiohttp import web
 from federation.client import ClientSettings, HttpClient
 from federation.nodeinfo import NodeInfoError, parse_software, pick_link
 from federation.policy import Policy
-from outbox.peers import PeerBlocked, known_peers, peer, peer_state, refresh_peer
+from outbox.peers import (
+    Peer,
+    PeerBlocked,
+    known_peers,
+    peer,
+    peer_state,
+    refresh_peer,
+    run_nodeinfo_refresh,
+    stale_peers,
+)
 from storage.models import Actor, DomainBlock, Host, PeerInstance
 from tests.conftest import make_settings
 
@@ -159,3 +169,38 @@ async def test_a_blocked_peer_costs_no_request(any_db: str, tmp_path: Path, node
         with pytest.raises(PeerBlocked):
             await refresh_peer(http, nodeinfo_peer)
     assert not await PeerInstance.exists()
+
+
+NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
+
+
+def test_the_worker_reads_never_read_peers_first_then_the_oldest_never_blocked_ones():
+    peers = [
+        Peer("fresh.example", "reachable", fetched_at=NOW - timedelta(hours=2)),
+        Peer("old.example", "reachable", fetched_at=NOW - timedelta(days=3)),
+        Peer("older.example", "unavailable", fetched_at=NOW - timedelta(days=9)),
+        Peer("new.example", "unknown"),
+        Peer("bad.example", "blocked"),
+    ]
+    assert stale_peers(peers, NOW, limit=10) == ["new.example", "older.example", "old.example"]
+    assert stale_peers(peers, NOW, limit=2) == ["new.example", "older.example"]
+    assert stale_peers(peers, NOW, after=timedelta(hours=1), limit=10)[-1] == "fresh.example"
+
+
+async def test_the_worker_loop_reads_nodeinfo_and_stops_at_once(
+    any_db: str, tmp_path: Path, nodeinfo_peer: str
+):
+    make_settings(any_db, tmp_path)
+    await Actor.create(**_remote(nodeinfo_peer, scheme="http"))
+    stop = asyncio.Event()
+    async with HttpClient(ClientSettings(user_agent="t", allow_private_addresses=True)) as http:
+        loop = asyncio.create_task(run_nodeinfo_refresh(http, stop, first_delay=0, every=3600))
+        for _ in range(300):  # up to 15 s on a loaded machine
+            if await PeerInstance.filter(domain=nodeinfo_peer).exists():
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        async with asyncio.timeout(2):
+            await loop
+    row = await PeerInstance.get(domain=nodeinfo_peer)
+    assert row.software_name == "gotosocial" and row.fetched_at is not None
