@@ -16,6 +16,7 @@ from actors.accounts import AccountError, create_member
 from actors.passwords import hash_password
 from baraza.i18n import LANGUAGES, N_
 from baraza.settings import Settings
+from federation.domain_blocks import audit
 from outbox.commit import action
 from storage.models import Actor, Invitation
 from storage.settings_store import get_setting, set_setting
@@ -66,9 +67,15 @@ async def create_invitation(
     code = secrets.token_urlsafe(18)
     expires_at = datetime.now(UTC) + expires_in if expires_in else None
     async with action():
-        await Invitation.create(
+        row = await Invitation.create(
             code_hash=code_hash(code), created_by=creator, max_uses=max_uses, expires_at=expires_at
         )
+        if creator is None or creator.is_admin:
+            # An admin's (or the shell's) invitation lets people in: the audit log keeps it.
+            uses = f"{max_uses} uses" if max_uses else "unlimited uses"
+            until = f", until {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else ""
+            who = creator.acct if creator is not None else "cli"
+            await audit(who, "invitation.create", f"invitation:{row.id}", uses + until)
     return code
 
 
