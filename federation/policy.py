@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from federation.errors import Refused
+from storage.cache_versions import VersionedCache
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,26 @@ _POLICY_SQL = (
 )
 
 
+_cache: VersionedCache[str, Policy] = VersionedCache("policy", ("policy",), size=1)
+
+
 async def load_policy() -> Policy:
-    """One round trip, not three: it runs twice on every inbox POST (bench/inbox_ingest.py)."""
+    """The policy as committed now, from memory unless a block, an allow or the federation mode
+    changed since it was read (`storage/cache_versions.py`: the database's triggers say so).
+
+    It runs twice on every inbox POST (bench/inbox_ingest.py), on every delivery batch and
+    timeline page; on a hit its cost is a share of one three-row version read."""
+    token = await _cache.begin()
+    cached = _cache.get("policy")
+    if cached is not None:
+        return cached
+    policy = await _read_policy()
+    _cache.put("policy", policy, token)
+    return policy
+
+
+async def _read_policy() -> Policy:
+    """One round trip, not three."""
     from tortoise import connections
 
     _, rows = await connections.get("default").execute_query(_POLICY_SQL)

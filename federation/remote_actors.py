@@ -25,6 +25,7 @@ from federation.activities import host_of, parse_object, same_host
 from federation.errors import BadRequest, BadSignature, NotFound, Refused
 from federation.fetch import fetch_json
 from federation.signatures import load_public_key_pem
+from storage.cache_versions import VersionedCache
 from storage.models import Actor
 
 if TYPE_CHECKING:
@@ -47,6 +48,9 @@ _MAX_USERNAME = 255
 _MAX_ALIASES = 100
 
 _in_flight: dict[tuple[str, str], asyncio.Task[Actor]] = {}
+# Known signers by keyId, for the inbox's hot path: dropped whenever any actor row changes or
+# goes (a key rotated, an actor suspended or deleted), by the `actors` cache version.
+_key_owners: VersionedCache[str, Actor] = VersionedCache("key owners", ("actors",))
 
 
 async def get_actor(uri: str, *, services: Services, refresh: bool = False) -> Actor:
@@ -75,7 +79,12 @@ async def actor_for_key(key_id: str, *, services: Services, refresh: bool = Fals
             raise NotFound(f"no local key {key_id}")
         return actor
     if not refresh:
-        cached = await Actor.filter(key_id=key_id, local=False).order_by("-fetched_at").first()
+        token = await _key_owners.begin()
+        cached = _key_owners.get(key_id)
+        if cached is None:
+            cached = await Actor.filter(key_id=key_id, local=False).order_by("-fetched_at").first()
+            if cached is not None:
+                _key_owners.put(key_id, cached, token)
         if cached is not None:
             return cached
     return await _single_flight(("key", key_id), lambda: _fetch_key_owner(key_id, services))

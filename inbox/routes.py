@@ -49,7 +49,7 @@ async def _receive() -> Response:
     if stored is None:
         log.info("replay of %s from %s ignored", activity.id, signer.uri)
     else:
-        schedule(stored.id)
+        schedule(stored)
     return json_response({}, 202)
 
 

@@ -56,6 +56,9 @@ def is_postgres(database_url: str) -> bool:
 
 async def open_database(database_url: str) -> None:
     """Connect without touching the schema (serve and worker expect `baraza init` ran)."""
+    from storage.cache_versions import reset_all
+
+    reset_all()  # what was cached came from whichever database was open before
     try:
         await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
         conn = connections.get("default")
@@ -79,5 +82,3 @@ async def close_database() -> None:
     # Tortoise caches built INSERT statements per connection *name*, not per engine; a process
     # that reopens "default" on another engine (the test suite does) must start afresh.
     EXECUTOR_CACHE.clear()
-
-
