@@ -63,6 +63,7 @@ async def space_entity(space: Actor, viewer: Actor | None) -> dict[str, Any]:
     entity.update(
         private=space.private,
         posting_restricted_to_mods=space.posting_restricted_to_mods,
+        archived=space.archived_at is not None,
         membership=membership,
         role=await role_of(space, viewer),
     )

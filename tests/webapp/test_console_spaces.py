@@ -135,6 +135,8 @@ async def test_restricted_and_archived_spaces_refuse_posts_from_every_app(browse
         f"/api/v1/spaces/{space.id}/timeline", headers=bearer(tokens["carla"])
     )
     assert timeline.status_code == 200 and len(await timeline.get_json()) == before
+    shown = await browser.get(f"/api/v1/spaces/{space.id}", headers=bearer(tokens["carla"]))
+    assert (await shown.get_json())["archived"] is True
     _status, html = await page(browser, "/admin/spaces")
     assert "archived" in html
     await submit(browser, act, {"type": "unarchive"}, from_page=where)
