@@ -159,13 +159,18 @@ def _run_async(
     *,
     upgrade: bool = False,
 ) -> int:
+    from storage import bus
     from storage.database import close_database
 
     async def run() -> int:
         try:
             instance = await open_instance(settings, claims, upgrade_schema=upgrade)
+            # On PostgreSQL what a command changes reaches the running servers at once (a
+            # suspension closes streams, a post streams); sent before the command exits.
+            await bus.start(instance.database_url)
             return (await handler(instance, args)) or 0
         finally:
+            await bus.stop()
             await close_database()
 
     return _guarded(run)

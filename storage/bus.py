@@ -53,6 +53,7 @@ INLINE_LIMIT = 7000  # bytes of a NOTIFY payload; PostgreSQL refuses 8000 and mo
 OUTGOING_LIMIT = 10_000  # messages waiting to be sent before new ones are dropped
 BATCH = 100  # NOTIFYs sent in one round trip
 RECONNECT_SECONDS = 1.0
+FLUSH_SECONDS = 2.0  # at stop, to send what is queued
 KEEP_LARGE_SECONDS = 300  # a `bus_messages` row outlives every listener's read of it
 
 LINK_ERRORS: tuple[type[Exception], ...] = (asyncpg.PostgresError, asyncpg.InterfaceError)
@@ -156,6 +157,9 @@ class _PostgresLink:
         ]
 
     async def stop(self) -> None:
+        """Sends what is still queued (for a moment at most), then closes."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.outgoing.join(), FLUSH_SECONDS)
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
@@ -212,6 +216,9 @@ class _PostgresLink:
                     await self._send(batch)
             except (OSError, ConnectionError, *LINK_ERRORS) as exc:
                 self._lost(f"{len(batch)} unsent: {exc}")
+            finally:
+                for _sent in batch:
+                    self.outgoing.task_done()
 
     async def _send(self, batch: list[tuple[str, Message]]) -> None:
         conn = await self._connection()

@@ -91,6 +91,10 @@ async def test_messages_cross_processes_on_postgres_small_and_large_in_order(any
         await asyncio.sleep(0.2)
         assert len(at_b) == 4, "b heard its own message once, locally, not again from PostgreSQL"
         assert at_a == [{"n": 4}], "a did not hear its own messages back"
+        a.publish("doc", {"n": 5})  # a process publishing as it exits (a CLI command)
+        await a.stop()
+        await _until(lambda: len(at_b) == 5)
+        assert at_b[-1] == {"n": 5}, "what was queued was sent before the link closed"
     finally:
         await a.stop()
         await b.stop()
