@@ -26,6 +26,8 @@ async def handle(ctx: Context) -> None:
     post = await ctx.post(ctx.activity.object_id)
     if post is None or post.actor_id != ctx.actor.id or post.deleted_at is not None:
         return
+    if post.space_id is not None and await _archived(post.space_id):
+        return  # an archived space is read-only: its posts stay as they were archived
     values = await drop_rejected_media(fields_from(parse_object(inner), ctx.actor), ctx.actor)
     for name in (
         "content",
@@ -50,3 +52,11 @@ async def handle(ctx: Context) -> None:
         if post.space_id is not None:
             # A public space tells its followers, as it does for a local member's edit.
             await relay_activity_to_space(ctx.settings, post, ctx.activity.raw)
+
+
+async def _archived(space_id: int) -> bool:
+    from spaces.space_rules import edit_refusal
+    from storage.models import Actor
+
+    space = await Actor.get_or_none(id=space_id, local=True)
+    return edit_refusal(archived=space is not None and space.archived_at is not None) is not None

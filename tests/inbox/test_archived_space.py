@@ -96,3 +96,22 @@ async def test_compose_and_c2s_refuse_a_post_into_an_archived_space(client, both
     assert composed.status_code == 422
     assert "archived" in await composed.get_data(as_text=True)
     assert not await Post.filter(actor=carla).exists()
+
+
+async def test_a_remote_edit_leaves_an_archived_spaces_post_as_it_was(client, both, world) -> None:
+    space, rita = world["space"], world["rita"]
+    create = _mention(rita, 31, space)
+    await _deliver(client, rita, create)
+    row = await Post.get(uri=create["object"]["id"])
+    assert row.space_id == space.id
+    await administration.archive("root@testserver.example", space, on=True)
+    edited = {**create["object"], "content": "<p>rewritten later</p>"}
+    update = {
+        "@context": AS,
+        "id": f"{edited['id']}/update",
+        "type": "Update",
+        "actor": rita.uri,
+        "object": edited,
+    }
+    await _deliver(client, rita, update)
+    assert "rewritten" not in (await Post.get(id=row.id)).content
