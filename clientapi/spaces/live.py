@@ -9,8 +9,9 @@ frames and sends them; rooms, persistence, versions and who may edit live in
 Every frame, in or out, is preceded by `spaces.coediting.peer_verdict`: the token, the
 member's account, the membership and the space as the database holds them now. A guard also
 re-checks when `outbox.stream_bus` says a change may concern this socket (revocation,
-suspension, removal, leaving; within milliseconds in this process, within
-`outbox.connections.SWEEP_SECONDS` from another) and every `RECHECK_SECONDS` when idle, and
+suspension, removal, leaving; within milliseconds in this process and, on PostgreSQL, in
+others; within `outbox.connections.SWEEP_SECONDS` at worst) and every `RECHECK_SECONDS` when
+idle, and
 closes the socket: 4401 when the token or account no longer allows it, 4403 when the member
 is no longer in the space.
 """

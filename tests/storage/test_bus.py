@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 from storage import bus
-from storage.bus import INLINE_LIMIT, Bus
+from storage.bus import INLINE_LIMIT, Bus, asyncpg_dsn
 
 
 def test_in_process_subscribers_hear_a_publish_at_once_and_remote_only_ones_do_not() -> None:
@@ -50,6 +50,13 @@ def test_invalidations_reach_subscribers_of_their_kind_only() -> None:
         stop_policy()
     bus.publish_invalidation("actor", 43)  # unsubscribed: nobody hears it
     assert dropped == [("actor", "42"), ("policy", None)]
+
+
+def test_tortoise_urls_become_asyncpg_dsns() -> None:
+    assert (
+        asyncpg_dsn("postgres://u:p@db:5432/baraza?minsize=1") == "postgresql://u:p@db:5432/baraza"
+    )
+    assert asyncpg_dsn("asyncpg://u@127.0.0.1/x") == "postgresql://u@127.0.0.1/x"
 
 
 def test_sqlite_starts_no_link() -> None:
