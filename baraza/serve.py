@@ -11,6 +11,7 @@ from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config
 
 from baraza.settings import Settings
+from storage.database import is_postgres
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,12 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     config = hypercorn_config(host, port, workers)
+    if workers > 1 and not is_postgres(settings.database_url):
+        log.warning(
+            "--workers %d on SQLite: streams, co-editing rooms and rate limits are per process;"
+            " run several processes on PostgreSQL (docs/scaling.md)",
+            workers,
+        )
     if workers > 1:
         from hypercorn.run import run
 

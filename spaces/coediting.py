@@ -184,6 +184,8 @@ async def room_for(settings: Settings, document: LibraryDocument) -> Room:
     if room is None:
         arrived = _seeding.setdefault(document.id, [])
         try:
+            if bus.shared():  # what other processes stored before `arrived` was listening
+                document = await LibraryDocument.get(id=document.id)
             ydoc = await seed(settings, document)
         finally:
             room = _rooms.get(document.id)

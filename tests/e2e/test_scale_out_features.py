@@ -185,6 +185,8 @@ async def test_two_servers_and_a_worker_keep_streams_coediting_and_limits(tmp_pa
             await _limit_spent_on_a_holds_on_b(http, a, b, tokens["dario"])
             print(f"whole flow in {time.monotonic() - started:.1f}s (database copy included)")
         assert worker.poll() is None, "the worker runs beside them"
+        worker_log = (tmp_path / "worker.log").read_text(errors="replace")
+        assert "Traceback" not in worker_log, worker_log
         for instance in (a, b):
             assert "Traceback" not in instance.log(), instance.log()
     finally:
