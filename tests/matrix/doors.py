@@ -110,6 +110,14 @@ def fixed(*paths: str, **call: Any) -> Fill:
     return fill
 
 
+def console_spaces(world: World, thing: Thing | None, viewer: str) -> list[Call]:
+    """The admin console's page of each space, the private one too (admins only)."""
+    return [
+        Call(f"/admin/spaces/{space.id}", accept=HTML)
+        for space in (world.public_space, world.private_space)
+    ]
+
+
 def as2_post(suffix: str = "", accept: str = AS2) -> Fill:
     def fill(world: World, thing: Thing | None, viewer: str) -> list[Call]:
         assert thing is not None
@@ -990,9 +998,7 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
         ("/admin/spaces", "POST"): (
             Door(why="creates a space: tests/webapp/test_console_spaces.py"),
         ),
-        ("/admin/spaces/<space_id>", "GET"): (
-            Door(fill=fixed("/admin/spaces/1", accept=HTML), **WEB),
-        ),
+        ("/admin/spaces/<space_id>", "GET"): (Door(fill=console_spaces, **WEB),),
         ("/admin/spaces/<space_id>/action", "POST"): (
             Door(why="acts through spaces.administration: tests/webapp/test_console_spaces.py"),
         ),
