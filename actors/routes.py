@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from quart import Blueprint, Response, request
 
 from actors.accounts import local_actor
 from actors.collections import PAGE_SIZE, collection, collection_page, parse_page
 from actors.documents import AS_CONTEXT, EXTENSION_TERMS, actor_document, key_document
-from actors.existence import knowledge, may_know
+from actors.existence import facts_of, knowledge, may_know
+from actors.read_cache import (
+    ACTOR_DOCUMENTS,
+    COLLECTIONS,
+    KEY_ONLY,
+    actor_answer_is_shared,
+    actor_variant,
+    collection_is_shared,
+)
 from baraza.negotiation import wants_html
+from baraza.rendered import Rendered
 from baraza.responses import as2_response
 from baraza.services import settings
 from baraza.viewer import current_member
@@ -53,14 +64,38 @@ async def _authorize_fetch(actor: Actor | None) -> None:
     await require_signed_get()
 
 
+async def _cached_actor_answer(name: str, kind: str) -> Response:
+    """The AS2 actor document from the read cache when every requester would get the same;
+    browsers (HTML) and private spaces go the uncached way. The signature authorized fetch
+    asks for is checked first: it decides which document is served, not whether to cache."""
+    if wants_html(request.headers.get("Accept")):
+        return await _actor_answer(await visible_actor(name, kind))
+    signed = False
+    if settings().authorized_fetch:
+        from inbox.fetch_auth import signed_requester
+
+        signed = await signed_requester() is not None
+    key = (kind, name, actor_variant(settings().authorized_fetch, signed))
+    token = await ACTOR_DOCUMENTS.begin()
+    hit = ACTOR_DOCUMENTS.get(key)
+    if hit is not None:
+        return hit.respond(request.headers.get("If-None-Match"))
+    actor = await visible_actor(name, kind)
+    render = key_document if key[2] == KEY_ONLY else actor_document
+    rendered = Rendered.of(render(settings(), actor))
+    if actor_answer_is_shared(facts_of(actor), actor.suspended_at is not None):
+        ACTOR_DOCUMENTS.put(key, rendered, token)
+    return rendered.respond(request.headers.get("If-None-Match"))
+
+
 @blueprint.get("/users/<name>")
 async def member_actor(name: str) -> Response:
-    return await _actor_answer(await visible_actor(name, "Person"))
+    return await _cached_actor_answer(name, "Person")
 
 
 @blueprint.get("/spaces/<name>")
 async def space_actor(name: str) -> Response:
-    return await _actor_answer(await visible_actor(name, "Group"))
+    return await _cached_actor_answer(name, "Group")
 
 
 @blueprint.get("/actor")
@@ -86,18 +121,35 @@ async def instance_actor_collection(which: str) -> Response:
 
 @blueprint.get("/<any(users, spaces):prefix>/<name>/<any(followers, following, outbox):which>")
 async def actor_collection(prefix: str, name: str, which: str) -> Response:
+    """The collection and its first page come from the read cache when they are the same for
+    every requester (`collection_is_shared`); authorized fetch's check comes first either way."""
+    page = parse_page(request.args.get("page"))
+    member = await current_member()
+    shared = collection_is_shared(which, page, member is not None, prefix == "spaces")
+    key = (prefix, name, which, page)
+    token = await COLLECTIONS.begin() if shared else None
+    hit = COLLECTIONS.get(key) if shared else None
+    if hit is not None:
+        await _authorize_fetch(None)  # members' and spaces' collections: signed, in that mode
+        return hit.respond(request.headers.get("If-None-Match"))
     actor = await visible_actor(name, KIND_BY_PREFIX[prefix])
     await _authorize_fetch(actor)
+    rendered = Rendered.of(await _collection_answer(actor, which, page))
+    if shared and actor_answer_is_shared(facts_of(actor), False):
+        COLLECTIONS.put(key, rendered, token)
+    return rendered.respond(request.headers.get("If-None-Match"))
+
+
+async def _collection_answer(actor: Actor, which: str, page: int | None) -> dict[str, Any]:
     url = f"{actor.uri}/{which}"
-    page = parse_page(request.args.get("page"))
     if which == "outbox":
         from outbox.collection import outbox_count, outbox_items
 
         total = await outbox_count(actor)
         if page is None:
-            return as2_response(collection(url, total))
+            return collection(url, total)
         items = await outbox_items(actor, page)
-        return as2_response(collection_page(url, page, total, items, context=OBJECT_CONTEXT))
+        return collection_page(url, page, total, items, context=OBJECT_CONTEXT)
     if which == "followers":
         query = Follow.filter(target=actor, accepted=True)
         related = "follower"
@@ -110,14 +162,14 @@ async def actor_collection(prefix: str, name: str, which: str) -> Response:
             query = query.filter(target_id__not_in=hidden)
     total = await query.count()
     if page is None:
-        return as2_response(collection(url, total))
+        return collection(url, total)
     rows = (
         await query.order_by("-id")
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
         .values_list(f"{related}__uri", flat=True)
     )
-    return as2_response(collection_page(url, page, total, rows))
+    return collection_page(url, page, total, rows)
 
 
 @blueprint.get("/users/<name>/collections/featured")

@@ -6,6 +6,7 @@ from quart import Blueprint, Response, request
 
 from actors.routes import visible_actor
 from baraza.negotiation import wants_html
+from baraza.rendered import Rendered
 from baraza.responses import as2_response
 from baraza.services import settings
 from baraza.viewer import current_member, current_viewer
@@ -17,6 +18,7 @@ from outbox.documents import (
     tombstone_document,
     wrap_activity,
 )
+from outbox.object_cache import OBJECTS, object_answer_is_shared
 from outbox.reading import local_requester, remote_requester, space_is_private, subject_of
 from outbox.visibility import may_see
 from storage.ids import MAX_BIGINT
@@ -48,26 +50,24 @@ async def visible_post(name: str, post_id: int) -> Post:
     return post
 
 
-@blueprint.get("/users/<name>/statuses/<int:post_id>")
-async def post_document(name: str, post_id: int) -> Response:
+async def _cached(name: str, post_id: int, variant: str) -> Response:
+    """The AS2 answer for a post, from the read cache when it is the same for everyone
+    (`object_answer_is_shared`); authorized fetch's check before a cached live post."""
+    key = (name, post_id, variant)
+    token = await OBJECTS.begin()
+    hit = OBJECTS.get(key)
+    if hit is not None:
+        if hit.needs_signature and settings().authorized_fetch:
+            await require_signed_get()
+        return hit.respond(request.headers.get("If-None-Match"))
     post = await visible_post(name, post_id)
     if post.deleted_at is not None:
-        return as2_response(tombstone_document(post), 410)
-    if wants_html(request.headers.get("Accept")):
-        from baraza.pages import render_post
-
-        return await render_post(post)
-    return as2_response(object_document(post, post.actor))
-
-
-@blueprint.get("/users/<name>/statuses/<int:post_id>/activity")
-async def post_activity(name: str, post_id: int) -> Response:
-    post = await visible_post(name, post_id)
-    if post.deleted_at is not None:
-        return as2_response(tombstone_document(post), 410)
-    note = object_document(post, post.actor, with_context=False)
-    return as2_response(
-        wrap_activity(
+        rendered = Rendered.of(tombstone_document(post), status=410)
+    elif variant == "note":
+        rendered = Rendered.of(object_document(post, post.actor), needs_signature=True)
+    else:
+        note = object_document(post, post.actor, with_context=False)
+        activity = wrap_activity(
             f"{post.uri}/activity",
             "Create",
             post.actor,
@@ -76,7 +76,27 @@ async def post_activity(name: str, post_id: int) -> Response:
             cc=note["cc"],
             published=note["published"],
         )
-    )
+        rendered = Rendered.of(activity, needs_signature=True)
+    if object_answer_is_shared(subject_of(post, await space_is_private(post))):
+        OBJECTS.put(key, rendered, token)
+    return rendered.respond(request.headers.get("If-None-Match"))
+
+
+@blueprint.get("/users/<name>/statuses/<int:post_id>")
+async def post_document(name: str, post_id: int) -> Response:
+    if not wants_html(request.headers.get("Accept")):
+        return await _cached(name, post_id, "note")
+    post = await visible_post(name, post_id)
+    if post.deleted_at is not None:
+        return as2_response(tombstone_document(post), 410)
+    from baraza.pages import render_post
+
+    return await render_post(post)
+
+
+@blueprint.get("/users/<name>/statuses/<int:post_id>/activity")
+async def post_activity(name: str, post_id: int) -> Response:
+    return await _cached(name, post_id, "activity")
 
 
 @blueprint.get("/activities/<int:activity_id>")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from quart import Blueprint, Response, request
 from quart.typing import ResponseReturnValue
 
+from actors.read_cache import NODEINFO, WEBFINGER, nodeinfo_entry
 from baraza import __version__
+from baraza.rendered import Rendered
 from baraza.responses import error_response, json_response
 from baraza.services import settings
 from storage.models import Actor
@@ -29,14 +33,20 @@ async def webfinger() -> Response:
         lookup = parse_resource(request.args.get("resource"), config.base_url, config.host)
     except MalformedResource as exc:
         return error_response(400, str(exc), CORS)
-    actor = None
-    if lookup is not None:
-        query = Actor.filter(
-            local=True, local_username=lookup.name, suspended_at=None, type__in=("Person", "Group")
-        )
-        if lookup.kind:
-            query = query.filter(type=lookup.kind)
-        actor = await query.first()
+    if lookup is None:
+        return error_response(404, "no such account on this server", CORS)
+    # Every requester gets the same answer for a name: cached until an actor changes.
+    key = (lookup.name, lookup.kind)
+    token = await WEBFINGER.begin()
+    hit = WEBFINGER.get(key)
+    if hit is not None:
+        return hit.respond(request.headers.get("If-None-Match"))
+    query = Actor.filter(
+        local=True, local_username=lookup.name, suspended_at=None, type__in=("Person", "Group")
+    )
+    if lookup.kind:
+        query = query.filter(type=lookup.kind)
+    actor = await query.first()
     # Private spaces are never discoverable from outside: same answer as an unknown name.
     if actor is None or (actor.type == "Group" and actor.private):
         return error_response(404, "no such account on this server", CORS)
@@ -52,7 +62,9 @@ async def webfinger() -> Response:
             },
         ],
     }
-    return json_response(jrd, content_type="application/jrd+json", headers=CORS)
+    rendered = Rendered.of(jrd, content_type="application/jrd+json", headers=CORS)
+    WEBFINGER.put(key, rendered, token)
+    return rendered.respond(request.headers.get("If-None-Match"))
 
 
 @blueprint.get("/.well-known/host-meta")
@@ -84,6 +96,16 @@ async def nodeinfo_links() -> Response:
 
 @blueprint.get("/nodeinfo/<any('2.0', '2.1'):version>")
 async def nodeinfo(version: str) -> Response:
+    token = await NODEINFO.begin()
+    hit = nodeinfo_entry(NODEINFO.get(version))
+    if hit is not None:
+        return hit.respond(request.headers.get("If-None-Match"))
+    rendered = await _nodeinfo(version)
+    NODEINFO.put(version, (time.monotonic(), rendered), token)
+    return rendered.respond(request.headers.get("If-None-Match"))
+
+
+async def _nodeinfo(version: str) -> Rendered:
     config = settings()
     counts = await usage_counts()
     software = {"name": "baraza", "version": __version__}
@@ -106,4 +128,4 @@ async def nodeinfo(version: str) -> Response:
         "metadata": {"nodeName": config.node_name, "upstream": upstream()},
     }
     profile = f'application/json; profile="{NODEINFO_SCHEMAS[version]}#"'
-    return json_response(doc, content_type=profile, headers=CORS)
+    return Rendered.of(doc, content_type=profile, headers=CORS)
