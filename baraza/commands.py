@@ -131,6 +131,8 @@ async def cmd_space_list(settings: Settings, args: argparse.Namespace) -> int:
     for space in await Actor.filter(local=True, type="Group").order_by("username"):
         members = await Follow.filter(target=space, accepted=True).count()
         kind = "private" if space.private else "public"
+        kind += " archived" if space.archived_at else ""
+        kind += " restricted" if space.posting_restricted_to_mods else ""
         print(f"{space.username}\t{kind}\t{members} members\t{space.display_name}")
     return 0
 

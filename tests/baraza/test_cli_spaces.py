@@ -43,6 +43,9 @@ async def test_spaces_are_run_from_the_terminal(any_db: str, tmp_path: Path, cap
     assert "bongani@" in capsys.readouterr().out
     await baraza(settings, "space", "archive", "casefile", "--reason", "closed")
     assert (await Actor.get(id=space.id)).archived_at is not None
+    capsys.readouterr()
+    await baraza(settings, "space", "list")
+    assert "casefile\tprivate archived\t" in capsys.readouterr().out
     with pytest.raises(CliError, match="archived"):
         await baraza(settings, "space", "admit", "casefile", "bongani")
     assert not (await Follow.get(follower=bongani, target=space)).accepted
