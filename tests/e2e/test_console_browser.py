@@ -86,6 +86,22 @@ def _seed(instance: Instance, members: dict[str, dict[str, Any]]) -> dict[str, d
     return json.loads(seeded.stdout.strip().splitlines()[-1])
 
 
+def _blocklist(path: Path) -> Path:
+    """A Mastodon blocklist of 5,000 lines: 4,990 domains in every severity and ten lines a
+    preview must skip (not a domain, an unknown severity)."""
+    severities = ("suspend", "silence", "noop")
+    lines = ["#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate"]
+    for n in range(4990):
+        lines.append(
+            f"spam{n}.example,{severities[n % 3]},{str(n % 2 == 0).lower()},false,spam,false"
+        )
+    for n in range(5):
+        lines.append(f"not a domain {n},suspend,false,false,,false")
+        lines.append(f"odd{n}.example,explode,false,false,,false")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 async def _queue_delivery(a: Instance, host: str, inbox: str) -> int:
     """A delivery to `inbox` waiting in A's queue (due in an hour, so no worker races the
     block), as a fan-out would have left it; its id."""
@@ -164,7 +180,7 @@ async def _federating(a: Instance, p: Instance, tokens: dict[str, str]) -> dict[
     return {"report": report["id"], "troll": troll_id}
 
 
-async def test_the_admin_console_in_a_browser(make_instance, engine) -> None:
+async def test_the_admin_console_in_a_browser(make_instance, engine, tmp_path: Path) -> None:
     root, nadia = pyotp.TOTP(pyotp.random_base32()), pyotp.TOTP(pyotp.random_base32())
     staff = {"password": PASSWORD}
     on_a = {
@@ -191,7 +207,9 @@ async def test_the_admin_console_in_a_browser(make_instance, engine) -> None:
                 "moderator": {"username": "nadia", "password": PASSWORD, "code": nadia.now()},
                 "moderatorId": seeded["nadia"]["id"],
                 "reportId": known["report"],
-                "peerHost": p.host,
+                "peerDomain": p.domain,
+                "space": {"name": "casework", "displayName": "Case work", "moderator": "amina"},
+                "blocklist": str(_blocklist(tmp_path / "blocklist.csv")),
                 "dir": str(SCREENSHOTS),
             }
         ),
@@ -228,13 +246,42 @@ async def test_the_admin_console_in_a_browser(make_instance, engine) -> None:
         a, "SELECT suspended_at IS NOT NULL FROM actors WHERE id = ?", known["troll"]
     )
 
-    # The block while the peer federates: the queued delivery is cancelled, the list shows it.
+    # A private space, and its moderator appointed on its page.
+    space = result["space"]
+    assert space["notice"] == "Space created." and space["kind"] == "private"
+    assert space["moderatorNotice"] == "Done." and space["moderators"] == "@amina"
+    space_id = int(space["path"].rsplit("/", 1)[1])
+    assert await scalar(a, "SELECT private FROM actors WHERE id = ?", space_id)
+    assert (
+        await scalar(
+            a,
+            "SELECT r.role FROM space_roles r JOIN actors m ON m.id = r.member_id "
+            "WHERE r.space_id = ? AND m.local_username = ?",
+            space_id,
+            "amina",
+        )
+        == "moderator"
+    )
+
+    # The blocklist: the preview counted it and blocked nothing; applying blocked all of it.
+    preview = result["preview"]
+    assert (preview["added"], preview["changed"], preview["skipped"]) == ("4990", "0", "10")
+    assert preview["firstSkipped"].startswith("Line 4992")
+    assert preview["exportedDuringPreview"] == 2, "the header and the peer: nothing new yet"
+    assert result["imported"] == {"added": "4990", "skipped": "10"}
+
+    # The block while the peer federates: its queued delivery is cancelled, its page says so.
     assert p.domain in result["queueBefore"]
+    assert result["peerBefore"]["queue"].startswith("1 queued")
     assert p.host in result["blockConfirmPage"]
     assert result["blockNotice"] == "The domain is blocked."
-    assert p.host in result["blocks"] and "Suspended" in result["blocks"]
+    after = result["peerAfter"]
+    assert after["path"] == f"/admin/federation/instances/{p.domain}"
+    assert after["state"] == "Blocked" and after["queue"].startswith("0 queued")
+    assert p.host in after["block"] and "Suspended" in after["block"]
     assert await scalar(a, "SELECT state FROM deliveries WHERE id = ?", queued) == "cancelled"
     assert p.domain not in result["queueAfter"]
+    assert await scalar(a, "SELECT COUNT(*) FROM domain_blocks") == 4991
 
     # The peer's next delivery to A is refused.
     async with aiohttp.ClientSession() as http:
@@ -263,6 +310,9 @@ async def test_the_admin_console_in_a_browser(make_instance, engine) -> None:
         ("account.change_role", "/users/nadia"),
         ("account.suspend", f"{p.base_url}/users/troll"),
         ("report.resolve", f"report:{known['report']}"),
+        ("space.create", "/casework"),
+        ("space.moderator_add", "/casework"),
+        ("domain_block.import", "blocklist.csv"),
         ("domain_block.create", p.host),
     ):
         rows = [r for r in result["audit"] if action in r and target in r]
@@ -272,7 +322,8 @@ async def test_the_admin_console_in_a_browser(make_instance, engine) -> None:
     # The moderator: moderation pages only.
     assert statuses["moderatorDashboard"] == statuses["moderatorReports"] == 200
     assert statuses["moderatorMembers"] == statuses["moderatorFederation"] == 403
-    assert statuses["moderatorAudit"] == 403
+    assert statuses["moderatorAudit"] == statuses["moderatorSpaces"] == 403
+    assert statuses["moderatorPeer"] == 403
     assert result["moderatorMembersSays"] == "Admins only"
 
     # Screenshots: English left to right, Arabic right to left, none wider than the phone.

@@ -94,7 +94,19 @@ try {
   out.roleNotice = await notice(page)
   out.role = await text(page, '#role')
 
-  lap('// Resolve the repor')
+  lap('spaces')
+  // Create a private space, then appoint a moderator of it on its page.
+  await page.goto(base + '/admin/spaces')
+  await page.fill('#name', args.space.name)
+  await page.fill('#display_name', args.space.displayName)
+  await page.check('input[name="kind"][value="private"]')
+  await submitted(page, 'form[method="post"][action="/admin/spaces"] button[type=submit]')
+  out.space = { notice: await notice(page), path: new URL(page.url()).pathname, kind: await text(page, '#kind') }
+  await page.fill('#member', args.space.moderator)
+  await submitted(page, 'button[name="type"][value="moderator_add"]')
+  out.space.moderatorNotice = await notice(page)
+  out.space.moderators = await text(page, '#moderators')
+
   // Resolve the report by suspending the remote account, after the confirmation page.
   await page.goto(base + '/admin/reports')
   await submitted(page, `a[href="/admin/reports/${args.reportId}"]`)
@@ -111,35 +123,27 @@ try {
   await page.goto(base + '/admin')
   out.queueBefore = await text(page, '#hosts')
 
-  lap('// Block the peer')
-  // Block the peer's domain while it federates: the form, the confirmation, the list.
-  await page.goto(base + '/admin/federation')
-  await page.fill('#domain', args.peerHost)
+  lap('block')
+  // Block the peer from its own page while it federates: the confirmation, then the page again.
+  const peerPage = `/admin/federation/instances/${args.peerDomain}`
+  await page.goto(base + '/admin/federation/instances')
+  await submitted(page, `a[href="${peerPage}"]`)
+  out.peerBefore = { state: await text(page, '#peer-state'), queue: await text(page, '#peer-queue') }
   await page.selectOption('#severity', 'suspend')
   await page.fill('#public_comment', 'Harassment campaign')
   await page.fill('#private_comment', 'reports 1 and on')
-  await submitted(page, 'form[action="/admin/federation/blocks"] button[type=submit]')
+  await submitted(page, `form[action="/admin/federation/blocks"] button[type=submit]`)
   out.blockConfirmPage = await text(page, 'main p')
-  lap('confirm page')
   await submitted(page, 'main form button.danger')
   out.blockNotice = await notice(page)
-  out.blocks = await text(page, '#blocks')
+  out.peerAfter = {
+    path: new URL(page.url()).pathname,
+    state: await text(page, '#peer-state'),
+    queue: await text(page, '#peer-queue'),
+    block: await text(page, '#peer-block')
+  }
   await page.goto(base + '/admin')
   out.queueAfter = await text(page, '#hosts')
-
-  lap('// The audit log')
-  // The audit log, as the page shows it.
-  await page.goto(base + '/admin/audit')
-  out.audit = await page.locator('#audit-rows li').allTextContents()
-
-  lap('// The appointed')
-  // The appointed moderator: the dashboard and reports open, members and federation do not.
-  out.statuses.moderatorDashboard = await status(mod, '/admin')
-  out.statuses.moderatorReports = await status(mod, '/admin/reports')
-  out.statuses.moderatorMembers = await status(mod, '/admin/members')
-  out.moderatorMembersSays = await text(mod, 'h1')
-  out.statuses.moderatorFederation = await status(mod, '/admin/federation')
-  out.statuses.moderatorAudit = await status(mod, '/admin/audit')
 
   lap('// Screenshots at')
   // Screenshots at 360 px, English then Arabic; none may scroll sideways.
@@ -156,7 +160,9 @@ try {
     for (const [name, path] of pages) {
       await page.goto(base + path)
       const file = `${args.dir}/console-${name}-${lang}.png`
-      await page.screenshot({ path: file, fullPage: true })
+      // A page longer than a few screens keeps its top (the federation page lists every block).
+      const height = await page.evaluate(() => document.documentElement.scrollHeight)
+      await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width: PHONE.width, height: Math.min(height, 2400) } })
       out.shots.push({
         name,
         file,
@@ -166,6 +172,42 @@ try {
       })
     }
   }
+  await page.goto(base + '/admin')
+  await submitted(page, 'footer button[value="en"]')
+
+  lap('import')
+  // Import a blocklist: the preview first (nothing new blocked yet, as the export shows), then
+  // apply it.
+  await page.goto(base + '/admin/federation')
+  await page.setInputFiles('#blocklist-file', args.blocklist)
+  await submitted(page, 'form[action="/admin/federation/import"] button[type=submit]')
+  out.preview = {
+    added: await text(page, '#count-added'),
+    changed: await text(page, '#count-changed'),
+    skipped: await text(page, '#count-skipped'),
+    firstSkipped: await text(page, '#skipped li'),
+    exportedDuringPreview: (await (await page.request.get(base + '/admin/federation/export')).text()).trim().split('\n').length
+  }
+  lap('apply')
+  await submitted(page, '#apply')
+  out.imported = { added: await text(page, '#done-added'), skipped: await text(page, '#done-skipped') }
+
+  lap('// The audit log')
+  // The audit log, as the page shows it.
+  await page.goto(base + '/admin/audit')
+  out.audit = await page.locator('#audit-rows li').allTextContents()
+
+  lap('// The appointed')
+  // The appointed moderator: the dashboard and reports open, members and federation do not.
+  out.statuses.moderatorDashboard = await status(mod, '/admin')
+  out.statuses.moderatorReports = await status(mod, '/admin/reports')
+  out.statuses.moderatorMembers = await status(mod, '/admin/members')
+  out.moderatorMembersSays = await text(mod, 'h1')
+  out.statuses.moderatorFederation = await status(mod, '/admin/federation')
+  out.statuses.moderatorAudit = await status(mod, '/admin/audit')
+  out.statuses.moderatorSpaces = await status(mod, '/admin/spaces')
+  out.statuses.moderatorPeer = await status(mod, `/admin/federation/instances/${args.peerDomain}`)
+
   lap('out.errors = errors')
   out.errors = errors.filter((e) => !(e.startsWith('Failed to load resource') && probed.has(e.split(' ').pop())))
   console.log(JSON.stringify(out))
