@@ -150,7 +150,9 @@ try {
   const pages = [
     ['dashboard', '/admin'],
     ['members', '/admin/members'],
+    ['spaces', '/admin/spaces'],
     ['federation', '/admin/federation'],
+    ['instance', peerPage],
     ['reports', '/admin/reports?state=resolved'],
     ['audit', '/admin/audit']
   ]
@@ -162,7 +164,7 @@ try {
       const file = `${args.dir}/console-${name}-${lang}.png`
       // A page longer than a few screens keeps its top (the federation page lists every block).
       const height = await page.evaluate(() => document.documentElement.scrollHeight)
-      await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width: PHONE.width, height: Math.min(height, 2400) } })
+      await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width: PHONE.width, height: Math.min(height, 3000) } })
       out.shots.push({
         name,
         file,
