@@ -17,7 +17,7 @@ from outbox.invitations import (
     set_members_may_invite,
     usable,
 )
-from storage.models import Actor, Invitation
+from storage.models import Actor, AuditEntry, Invitation
 from tests.webapp.browser import HTML, page, sign_in, submit
 
 
@@ -100,3 +100,19 @@ async def test_the_invite_form_needs_its_csrf_token_and_matching_passwords(brows
 
 def test_cli_durations():
     assert duration("7d") == timedelta(days=7) and duration("12h") == timedelta(hours=12)
+
+
+async def test_an_admins_invitation_is_in_the_audit_log_a_members_is_not(web_settings):
+    admin = await create_member(web_settings, "root", password="battery staple", admin=True)
+    await create_invitation(admin, max_uses=3, expires_in=timedelta(days=7))
+    await create_invitation(None, max_uses=None, expires_in=None)
+    await set_members_may_invite(True)
+    member = await create_member(web_settings, "bob", password="battery staple")
+    await create_invitation(member, max_uses=1, expires_in=None)
+    rows = await AuditEntry.filter(action="invitation.create").order_by("id")
+    assert [(r.who, r.reason.split(",")[0]) for r in rows] == [
+        (admin.acct, "3 uses"),
+        ("cli", "unlimited uses"),
+    ]
+    first = await Invitation.filter(created_by=admin).first()
+    assert rows[0].target == f"invitation:{first.id}" and "until" in rows[0].reason
