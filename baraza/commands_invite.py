@@ -28,9 +28,12 @@ def uses(text: str) -> int:
 
 
 async def cmd_invite_create(settings: Settings, args: argparse.Namespace) -> int:
+    from baraza.commands_spaces import cli_who
     from outbox.invitations import create_invitation
 
-    code = await create_invitation(None, max_uses=args.uses, expires_in=args.expires)
+    code = await create_invitation(
+        None, max_uses=args.uses, expires_in=args.expires, shell_user=cli_who()
+    )
     print(f"{settings.base_url}/invite/{code}")
     return 0
 

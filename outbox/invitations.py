@@ -57,9 +57,14 @@ async def set_members_may_invite(allowed: bool) -> None:
 
 
 async def create_invitation(
-    creator: Actor | None, *, max_uses: int | None, expires_in: timedelta | None
+    creator: Actor | None,
+    *,
+    max_uses: int | None,
+    expires_in: timedelta | None,
+    shell_user: str = "cli",
 ) -> str:
-    """A new invitation's code (shown once). `creator` None is the CLI: an admin at the shell."""
+    """A new invitation's code (shown once). `creator` None is the CLI: an admin at the shell,
+    named `shell_user` in the audit log."""
     if creator is not None and not may_invite(creator.is_admin, await members_may_invite()):
         raise InvitationRefused(N_("Only admins may invite here."))
     if max_uses is not None and max_uses < 1:
@@ -74,7 +79,7 @@ async def create_invitation(
             # An admin's (or the shell's) invitation lets people in: the audit log keeps it.
             uses = f"{max_uses} uses" if max_uses else "unlimited uses"
             until = f", until {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else ""
-            who = creator.acct if creator is not None else "cli"
+            who = creator.acct if creator is not None else shell_user
             await audit(who, "invitation.create", f"invitation:{row.id}", uses + until)
     return code
 
