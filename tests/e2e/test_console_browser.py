@@ -327,7 +327,7 @@ async def test_the_admin_console_in_a_browser(make_instance, engine, tmp_path: P
     assert result["moderatorMembersSays"] == "Admins only"
 
     # Screenshots: English left to right, Arabic right to left, none wider than the phone.
-    assert len(result["shots"]) == 14
+    assert len(result["shots"]) == 16
     for shot in result["shots"]:
         assert (shot["lang"], shot["dir"]) in (("en", "ltr"), ("ar", "rtl")), shot
         assert shot["scrollWidth"] <= 360, f"{shot['file']} scrolls sideways"

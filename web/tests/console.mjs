@@ -154,6 +154,7 @@ try {
     ['federation', '/admin/federation'],
     ['instance', peerPage],
     ['reports', '/admin/reports?state=resolved'],
+    ['report', `/admin/reports/${args.reportId}`],
     ['audit', '/admin/audit']
   ]
   for (const lang of ['en', 'ar']) {
