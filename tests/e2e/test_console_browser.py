@@ -1,14 +1,15 @@
 """The admin console in headless Chromium at 360 px (issue 18's proof), against a real `baraza
 serve` and a peer instance federating with it, on SQLite and PostgreSQL.
 
-An admin with two-factor (the code from pyotp) signs in, invites someone, appoints a moderator,
-resolves a report on a remote account by suspending it, and blocks the peer's domain while a
-delivery to it waits in the queue: the queue's delivery is cancelled and the peer's next
-delivery is refused. The audit log page shows each step. The moderator, signed in before the
-appointment, got 404 for /admin as a plain member and then 403 on the members, federation and
-audit pages. The console's CSP allows no inline script. Screenshots of the dashboard, members,
-federation, reports and audit pages in English and Arabic (right to left, nothing wider than
-the phone) go to var/screenshots/console-*.png; docs/images keeps copies."""
+An admin with two-factor (the code from pyotp) signs in, invites someone, makes a member a
+moderator, creates a private space and appoints its moderator, resolves a report on the peer's
+account by suspending it, blocks the peer from its page while a delivery to it waits (the
+delivery is cancelled, the page's queue empties, the peer's next delivery is refused with 403),
+and imports a 5,000-line blocklist after its preview. The audit log page shows each step. The
+moderator, signed in before the appointment, got 404 for /admin as a plain member and then 403
+on the members, spaces, federation, peer and audit pages. The console's CSP allows no inline
+script. Screenshots of the console's pages in English and Arabic (right to left, nothing wider
+than the phone) go to var/screenshots/console-*.png; docs/images keeps some."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 // The admin console in headless Chromium at a phone's width: an admin signs in with a
-// two-factor code and works through the console's forms (invite, appoint a moderator, resolve a
-// report by suspending the account, block a domain after its confirmation page, read the audit
-// log); a moderator and a plain member try the pages they may not open; screenshots of the
-// console's pages in English and Arabic. Prints one JSON line.
+// two-factor code and works through the console's forms (invite, appoint a moderator, create a
+// private space and appoint its moderator, resolve a report by suspending the account, block a
+// peer from its page, import a blocklist after its preview, read the audit log); a plain member
+// and then a moderator try the pages they may not open; screenshots of the console's pages in
+// English and Arabic. Prints one JSON line; `laps` says where the time went.
 // Usage: node console.mjs BASE_URL JSON_ARGS
 import { launch, watchErrors } from './browser.mjs'
 
@@ -10,7 +11,7 @@ const [base, rawArgs] = process.argv.slice(2)
 const args = JSON.parse(rawArgs || '{}')
 const browser = await launch()
 const errors = []
-const out = { shots: [], statuses: {}, missing: [], laps: [] }
+const out = { shots: [], statuses: {}, laps: [] }
 const started = Date.now()
 const lap = (what) => out.laps.push(`${Date.now() - started} ms ${what}`)
 const PHONE = { width: 360, height: 760 }
@@ -57,14 +58,14 @@ async function staffContext () {
 }
 
 try {
-  lap('// A plain member')
+  lap('member')
   // A plain member (not yet a moderator) finds nothing under /admin.
   const mod = await staffContext()
   out.modAskedForCode = await signIn(mod, args.moderator)
   out.statuses.memberAdmin = await status(mod, '/admin')
   out.statuses.memberMembers = await status(mod, '/admin/members')
 
-  lap('// The admin signs i')
+  lap('sign in')
   // The admin signs in with the password, then the code the test computed.
   const page = await staffContext()
   out.adminAskedForCode = await signIn(page, args.admin)
@@ -74,7 +75,7 @@ try {
   out.inlineScripts = await page.locator('script:not([src])').count()
   out.inlineStyles = await page.locator('[style]').count()
 
-  lap('// Invite a member')
+  lap('invite')
   // Invite a member: the link is shown once on the members page.
   await page.goto(base + '/admin/members')
   await page.fill('#uses', '3')
@@ -82,7 +83,7 @@ try {
   await submitted(page, 'form[action="/admin/members/invite"] button[type=submit]')
   out.inviteLink = await text(page, '#invite-link')
 
-  lap('// Appoint the moder')
+  lap('role')
   // Appoint the moderator: change role, confirm on the next page.
   await page.goto(base + `/admin/members/${args.moderatorId}`)
   await page.selectOption('#type', 'change_role')
@@ -107,6 +108,7 @@ try {
   out.space.moderatorNotice = await notice(page)
   out.space.moderators = await text(page, '#moderators')
 
+  lap('report')
   // Resolve the report by suspending the remote account, after the confirmation page.
   await page.goto(base + '/admin/reports')
   await submitted(page, `a[href="/admin/reports/${args.reportId}"]`)
@@ -118,7 +120,7 @@ try {
   await submitted(page, 'main form button.danger')
   out.resolvedNotice = await notice(page)
 
-  lap('// The dashboard sho')
+  lap('queue')
   // The dashboard shows the delivery queued for the peer before the block.
   await page.goto(base + '/admin')
   out.queueBefore = await text(page, '#hosts')
@@ -145,7 +147,7 @@ try {
   await page.goto(base + '/admin')
   out.queueAfter = await text(page, '#hosts')
 
-  lap('// Screenshots at')
+  lap('screenshots')
   // Screenshots at 360 px, English then Arabic; none may scroll sideways.
   const pages = [
     ['dashboard', '/admin'],
@@ -195,12 +197,12 @@ try {
   await submitted(page, '#apply')
   out.imported = { added: await text(page, '#done-added'), skipped: await text(page, '#done-skipped') }
 
-  lap('// The audit log')
+  lap('audit')
   // The audit log, as the page shows it.
   await page.goto(base + '/admin/audit')
   out.audit = await page.locator('#audit-rows li').allTextContents()
 
-  lap('// The appointed')
+  lap('moderator')
   // The appointed moderator: the dashboard and reports open, members and federation do not.
   out.statuses.moderatorDashboard = await status(mod, '/admin')
   out.statuses.moderatorReports = await status(mod, '/admin/reports')
@@ -211,7 +213,7 @@ try {
   out.statuses.moderatorSpaces = await status(mod, '/admin/spaces')
   out.statuses.moderatorPeer = await status(mod, `/admin/federation/instances/${args.peerDomain}`)
 
-  lap('out.errors = errors')
+  lap('done')
   out.errors = errors.filter((e) => !(e.startsWith('Failed to load resource') && probed.has(e.split(' ').pop())))
   console.log(JSON.stringify(out))
 } finally {
