@@ -21,8 +21,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tortoise.exceptions import BaseORMException
-
 from storage import rate_counters
 
 log = logging.getLogger(__name__)
@@ -123,7 +121,7 @@ class RateLimiter:
             if now - self._pruned_at >= PRUNE_SECONDS:
                 self._pruned_at = now
                 await rate_counters.prune(f"{self.name}:", now - self.rate.window)
-        except (BaseORMException, OSError, ConnectionError) as exc:
+        except rate_counters.DATABASE_ERRORS as exc:
             if not self._failing:
                 log.warning("rate limit %s counted in this process only: %s", self.name, exc)
             self._failing = True

@@ -9,11 +9,24 @@ counts in memory (`federation.rate_limits`), with no round trip.
 
 from __future__ import annotations
 
+import asyncpg
 from tortoise import connections
+from tortoise.exceptions import BaseORMException
 
 from storage import bus
 
-__all__ = ["count_hit", "enabled", "prune"]
+__all__ = ["DATABASE_ERRORS", "count_hit", "enabled", "prune"]
+
+# What a count may raise when the database is away: tortoise's errors, and the driver's own
+# that tortoise lets through (a pooled connection killed mid-query).
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (
+    BaseORMException,
+    OSError,
+    ConnectionError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+)
 
 _UPSERT = (
     "INSERT INTO rate_counters AS r (key, window_start, hits) VALUES ($1, $2, 1) "
@@ -31,10 +44,14 @@ def enabled() -> bool:
 
 async def count_hit(key: str, now: float, window: float) -> tuple[float, int]:
     """One more hit for `key` at `now` (Unix seconds): its window's start and hits so far."""
-    rows = await connections.get("default").execute_query_dict(
-        _UPSERT, [key, float(now), float(window)]
-    )
-    row = rows[0]
+    async with connections.get("default").acquire_connection() as conn:
+        try:
+            row = await conn.fetchrow(_UPSERT, key, float(now), float(window))
+        except asyncpg.InternalClientError:
+            # A pooled connection the server killed, left mid-operation: released as it is,
+            # the next request's query would fail on it too (a 500, not an outage's 503).
+            conn.terminate()
+            raise
     return float(row["window_start"]), int(row["hits"])
 
 

@@ -116,3 +116,19 @@ async def test_shared_counts_give_the_same_decisions_across_processes(
     if shared:
         other = RateLimiter(Rate(2, 10), name="signin", shared=True, wall_clock=clock)
         assert (await other.check(hits[0][1])).remaining == 1, "limiters count apart"
+
+
+async def test_shared_count_falls_back_to_this_process_when_the_database_is_away(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncpg
+
+    from storage import rate_counters
+
+    async def away(*_args: object) -> tuple[float, int]:
+        raise asyncpg.InterfaceError("connection is closed")
+
+    monkeypatch.setattr(rate_counters, "count_hit", away)
+    limiter = RateLimiter(Rate(1, 60), name="api", shared=True)
+    assert (await limiter.check("a")).allowed
+    assert not (await limiter.check("a")).allowed, "still limited, by this process's count"
