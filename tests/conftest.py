@@ -16,6 +16,18 @@ from baraza.settings import Settings
 
 POSTGRES_URL = os.environ.get("BARAZA_TEST_POSTGRES_URL")
 ENGINES = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
+
+
+def one_engine(preferred: str) -> list[str]:
+    """The engine for a flow whose subject is a client, not the storage: a browser, an app's
+    client library, another server's implementation. Such a flow runs once, on `preferred`
+    when it is configured (else SQLite); the files alternate their preference, so both engines
+    are driven by browsers and client libraries while the suite stays within its time. Flows
+    whose subject is storage, the queues, federation or access (crashes, backups, delivery,
+    defederation, private spaces, the matrix, co-editing) keep running on every engine."""
+    return [preferred] if preferred in ENGINES else ["sqlite"]
+
+
 REPO = Path(__file__).resolve().parent.parent
 
 

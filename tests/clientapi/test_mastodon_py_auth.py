@@ -9,8 +9,10 @@ import re
 from typing import Any
 
 import aiohttp
+import pytest
 from mastodon import Mastodon
 
+from tests.conftest import one_engine
 from tests.e2e.conftest import engine, make_instance  # noqa: F401  (fixtures)
 from tests.e2e.peek import eventually
 
@@ -35,6 +37,7 @@ async def sign_in_through_the_page(url: str, username: str, password: str) -> st
     return match.group(1)
 
 
+@pytest.mark.parametrize("engine", one_engine("sqlite"))
 async def test_mastodon_py_signs_in_edits_profile_and_follows_remote(make_instance: Any) -> None:  # noqa: F811
     a = await make_instance("127.0.0.2")
     b = await make_instance("127.0.0.3")

@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from mastodon import Mastodon
 
+from tests.conftest import one_engine
 from tests.e2e.conftest import engine, make_instance  # noqa: F401 - fixtures
 from tests.e2e.peek import eventually, query, scalar
 
@@ -99,6 +101,7 @@ def schedule(amina: Mastodon) -> str:
     return str(scheduled["id"])
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_mastodon_py_member_choices(make_instance) -> None:  # noqa: F811
     a = await make_instance("127.0.0.2")
     for name in ("amina", "bruno", "carla"):

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from mastodon import Mastodon
 
+from tests.conftest import one_engine
 from tests.e2e.conftest import engine, make_instance  # noqa: F401 - fixtures
 
 
@@ -75,6 +77,7 @@ def scenario(amina: Mastodon, bruno: Mastodon, carla: Mastodon) -> None:
     assert amina.notification_requests() == []
 
 
+@pytest.mark.parametrize("engine", one_engine("sqlite"))
 async def test_mastodon_py_lists_filters_and_notifications(make_instance) -> None:  # noqa: F811
     a = await make_instance("127.0.0.2")
     for name in ("amina", "bruno", "carla"):

@@ -6,8 +6,10 @@ import asyncio
 import io
 
 import aiohttp
+import pytest
 from mastodon import Mastodon
 
+from tests.conftest import one_engine
 from tests.e2e.conftest import engine, make_instance  # noqa: F401 - fixtures
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
@@ -19,6 +21,7 @@ def upload_and_post(api: Mastodon) -> tuple[dict, dict]:
     return media, status
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_mastodon_py_uploads_media_and_posts_it(make_instance) -> None:  # noqa: F811
     a = await make_instance("127.0.0.2")
     await asyncio.to_thread(a.cli, "member", "add", "amina")

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+import pytest
 from mastodon import Mastodon
 
+from tests.conftest import one_engine
 from tests.e2e.conftest import engine, make_instance  # noqa: F401 - fixtures
 from tests.e2e.peek import c2s, eventually, scalar
 
@@ -28,6 +30,7 @@ def post_and_page(api: Mastodon) -> tuple[list[str], list[str]]:
     return [str(p) for p in posted], seen
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_mastodon_py_posts_pages_interacts_and_federates(make_instance) -> None:  # noqa: F811
     a = await make_instance("127.0.0.2")
     b = await make_instance("127.0.0.3")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import one_engine
 from tests.e2e.conftest import engine, make_instance  # noqa: F401 - fixtures
 
 JS = Path(__file__).parent / "js"
@@ -33,9 +34,10 @@ pytestmark = pytest.mark.skipif(
 
 def _installed() -> None:
     """`make clientlibs` installs them; a direct pytest run installs them here from the lock."""
-    if not (JS / "node_modules" / "masto").is_dir() or not (
-        JS / "node_modules" / "megalodon"
-    ).is_dir():
+    if (
+        not (JS / "node_modules" / "masto").is_dir()
+        or not (JS / "node_modules" / "megalodon").is_dir()
+    ):
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=JS, check=True)
 
 
@@ -56,6 +58,7 @@ def _drive(base_url: str, other_token: str) -> list[dict]:
     return steps
 
 
+@pytest.mark.parametrize("engine", one_engine("sqlite"))
 async def test_masto_js_and_megalodon_drive_baraza(make_instance) -> None:  # noqa: F811
     await asyncio.to_thread(_installed)
     instance = await make_instance("127.0.0.2")

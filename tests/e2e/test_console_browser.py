@@ -23,7 +23,9 @@ from typing import Any
 
 import aiohttp
 import pyotp
+import pytest
 
+from tests.conftest import one_engine
 from tests.e2e.browser import SCREENSHOTS, drive, needs_browser, png_size
 from tests.e2e.instance import Instance
 from tests.e2e.peek import c2s, eventually, query, scalar
@@ -181,6 +183,7 @@ async def _federating(a: Instance, p: Instance, tokens: dict[str, str]) -> dict[
     return {"report": report["id"], "troll": troll_id}
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_the_admin_console_in_a_browser(make_instance, engine, tmp_path: Path) -> None:
     root, nadia = pyotp.TOTP(pyotp.random_base32()), pyotp.TOTP(pyotp.random_base32())
     staff = {"password": PASSWORD}

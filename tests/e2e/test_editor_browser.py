@@ -12,7 +12,9 @@ import subprocess
 from pathlib import Path
 
 import aiohttp
+import pytest
 
+from tests.conftest import one_engine
 from tests.e2e.browser import NODE, SCREENSHOTS, WEB, needs_browser, png_size
 from tests.e2e.browser import built as _built
 from tests.e2e.browser import drive as _drive
@@ -23,6 +25,7 @@ from tests.e2e.test_live_editing import YClient, _json, _until
 pytestmark = needs_browser
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_typing_in_the_browser_reaches_the_server(make_instance) -> None:
     await asyncio.to_thread(_built)
     a: Instance = await make_instance("127.0.0.2")
@@ -67,6 +70,7 @@ async def test_typing_in_the_browser_reaches_the_server(make_instance) -> None:
         await fresh.close()
 
 
+@pytest.mark.parametrize("engine", one_engine("sqlite"))
 async def test_without_a_token_the_page_says_so(make_instance) -> None:
     await asyncio.to_thread(_built)
     a: Instance = await make_instance("127.0.0.2")
@@ -99,6 +103,7 @@ SEED = "Draft:\n\nSecond line\n\nEnd."
 MERGED = "## Draft:\n\n- Second line مرحبا ب\n\nEnd.\nAlpha beta **gamma**"
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_two_members_edit_at_once_and_see_each_other(make_instance) -> None:
     await asyncio.to_thread(_built)
     a: Instance = await make_instance("127.0.0.2")
@@ -165,6 +170,7 @@ async def test_two_members_edit_at_once_and_see_each_other(make_instance) -> Non
         assert sizes[name][0] == width, (name, sizes[name])
 
 
+@pytest.mark.parametrize("engine", one_engine("sqlite"))
 async def test_a_member_removed_while_editing_is_told_and_can_type_no_more(make_instance) -> None:
     """The room closes her socket (4403); the page stops reconnecting, says her access has
     ended, and turns read-only."""

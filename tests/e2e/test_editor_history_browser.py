@@ -10,7 +10,9 @@ import asyncio
 from pathlib import Path
 
 import aiohttp
+import pytest
 
+from tests.conftest import one_engine
 from tests.e2e.browser import SCREENSHOTS, needs_browser, png_size
 from tests.e2e.browser import built as _built
 from tests.e2e.browser import drive as _drive
@@ -30,6 +32,7 @@ def _head(path: str) -> bytes:
     return Path(path).read_bytes()[:8]
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_history_lists_coauthors_shows_the_diff_and_restores(make_instance) -> None:
     await asyncio.to_thread(_built)
     a: Instance = await make_instance("127.0.0.2")

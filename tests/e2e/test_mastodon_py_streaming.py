@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import pytest
 from mastodon import Mastodon, StreamListener
 
+from tests.conftest import one_engine
 from tests.e2e.instance import Instance
 
 
@@ -25,6 +27,7 @@ class Recorder(StreamListener):
         self.seen.set()
 
 
+@pytest.mark.parametrize("engine", one_engine("sqlite"))
 async def test_stream_user_receives_new_statuses_and_notifications(make_instance) -> None:
     instance: Instance = await make_instance("127.0.0.2")
     for name in ("amina", "bruno"):

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+import pytest
 
+from tests.conftest import one_engine
 from tests.e2e.conftest import engine, make_instance  # noqa: F401 - fixtures
 
 
+@pytest.mark.parametrize("engine", one_engine("sqlite"))
 async def test_resolves_remote_handle_and_post_url(make_instance) -> None:  # noqa: F811
     a = await make_instance("127.0.0.2")
     b = await make_instance("127.0.0.3")

@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.conftest import one_engine
 from tests.e2e.conftest import engine, make_instance  # noqa: F401 - fixtures
 
 TOOT = str(Path(sys.executable).with_name("toot"))
@@ -22,6 +25,7 @@ def toot(home: Path, *args: str) -> subprocess.CompletedProcess:
     return result
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_toot_logs_in_posts_and_reads_timeline(make_instance, tmp_path: Path) -> None:  # noqa: F811
     a = await make_instance("127.0.0.2")
     await asyncio.to_thread(

@@ -15,7 +15,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyotp
+import pytest
 
+from tests.conftest import one_engine
 from tests.e2e.browser import SCREENSHOTS, drive, needs_browser
 from tests.e2e.instance import Instance
 from tests.e2e.peek import scalar
@@ -34,6 +36,7 @@ async def _drive_async(*args: object, **kwargs: object) -> dict:
     return await asyncio.to_thread(_drive, *args, **kwargs)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("engine", one_engine("sqlite"))
 async def test_a_new_members_journey(make_instance, engine, tmp_path: Path) -> None:
     a: Instance = await make_instance("127.0.0.2")
     cli = lambda *args, stdin=None: asyncio.to_thread(a.cli, *args, stdin=stdin)  # noqa: E731

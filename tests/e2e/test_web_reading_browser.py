@@ -12,7 +12,9 @@ import json
 from pathlib import Path
 
 import aiohttp
+import pytest
 
+from tests.conftest import one_engine
 from tests.e2e.browser import SCREENSHOTS, drive, needs_browser
 from tests.e2e.instance import Instance
 from tests.e2e.peek import scalar
@@ -34,6 +36,7 @@ async def _post(session: aiohttp.ClientSession, base: str, token: str, **form: o
         return await response.json()
 
 
+@pytest.mark.parametrize("engine", one_engine("sqlite"))
 async def test_reading_and_replying_in_a_browser(make_instance, engine) -> None:
     a: Instance = await make_instance("127.0.0.2")
     cli = lambda *args, stdin=None: asyncio.to_thread(a.cli, *args, stdin=stdin)  # noqa: E731

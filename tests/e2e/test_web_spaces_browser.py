@@ -11,6 +11,9 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
+
+from tests.conftest import one_engine
 from tests.e2e.browser import SCREENSHOTS, drive, needs_browser
 from tests.e2e.instance import Instance
 from tests.e2e.peek import scalar
@@ -24,6 +27,7 @@ def _drive(base: str, **args: object) -> dict:
     return drive("web_spaces.mjs", base, json.dumps(args), timeout=300, page_errors=True)
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_joining_uploading_and_answering_a_talk_in_a_browser(make_instance, engine) -> None:
     a: Instance = await make_instance("127.0.0.2")
     cli = lambda *args, stdin=None: asyncio.to_thread(a.cli, *args, stdin=stdin)  # noqa: E731

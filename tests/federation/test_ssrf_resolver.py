@@ -50,9 +50,7 @@ def dialed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-async def _services(
-    db: str, tmp_path: Path, resolver: FakeResolver, **policy: object
-) -> Services:
+async def _services(db: str, tmp_path: Path, resolver: FakeResolver, **policy: object) -> Services:
     """Production address rules, with the lying resolver as upstream DNS; the instance actor
     that signs fetches made as at start-up."""
     from actors.accounts import ensure_instance_actor

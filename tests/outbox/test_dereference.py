@@ -116,15 +116,13 @@ async def test_post_url_negotiates(app, settings) -> None:
     html = await client.get(page_path, headers=HTML)
     assert html.headers["Content-Type"].startswith("text/html")
     text = await html.get_data(as_text=True)
-    assert (
-        f'<link rel="alternate" type="application/activity+json" href="{hello.uri}">' in text
-    )
+    assert f'<link rel="alternate" type="application/activity+json" href="{hello.uri}">' in text
     gone = await client.get(f"/@amina/{world['gone'].id}", headers=AS2)
     assert gone.status_code == 410 and (await gone.get_json())["type"] == "Tombstone"
     profile = await client.get("/@amina", headers=AS2)
     assert (await profile.get_json())["id"] == world["amina"].uri
-    assert (await client.get("/@amina", headers=HTML)).headers["Content-Type"].startswith(
-        "text/html"
+    assert (
+        (await client.get("/@amina", headers=HTML)).headers["Content-Type"].startswith("text/html")
     )
 
 
