@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+import pytest
 
 from tests.baraza.language_corpus import CORPUS
+from tests.conftest import one_engine
 from tests.e2e.peek import c2s, eventually, scalar
 
 
@@ -25,6 +27,7 @@ async def _language_on(instance, uri: str) -> str | None:
     return await scalar(instance, "SELECT language FROM posts WHERE uri = ?", uri)
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_content_map_round_trips_between_instances(make_instance) -> None:
     a = await make_instance("127.0.0.2")
     b = await make_instance("127.0.0.3")

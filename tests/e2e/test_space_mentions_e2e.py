@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+import pytest
 from mastodon import Mastodon, MastodonNotFoundError
 
+from tests.conftest import one_engine
 from tests.e2e.conftest import engine, make_instance  # noqa: F401 - fixtures
 from tests.e2e.peek import c2s, eventually, scalar
 
@@ -48,6 +50,7 @@ def visible(api: Mastodon, status_id: str) -> bool:
         return False
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_mastodon_py_posts_into_spaces_by_mention(make_instance) -> None:  # noqa: F811
     a = await make_instance("127.0.0.2")
     for name in ("amina", "carla", "dario", "eve"):
