@@ -153,6 +153,15 @@ async def list_blocks() -> list[DomainBlock]:
     return await DomainBlock.all().order_by("domain")
 
 
+async def find_blocks(query: str, offset: int, limit: int) -> tuple[int, list[DomainBlock]]:
+    """One page of the blocks whose domain contains `query`, and how many match: after a
+    blocklist import there are thousands, and a page listing them all is unusable on a phone."""
+    matching = (
+        DomainBlock.filter(domain__icontains=query.strip().lower()) if query else DomainBlock.all()
+    )
+    return await matching.count(), await matching.order_by("domain").offset(offset).limit(limit)
+
+
 async def allow_domain(who: str, domain: str) -> tuple[DomainAllow, bool]:
     name = normalize_domain(domain)
     async with in_transaction():

@@ -16,7 +16,7 @@ from federation.domain_blocks import (
     DomainError,
     block_domain,
     federation_mode,
-    list_blocks,
+    find_blocks,
     normalize_domain,
     normalize_severity,
     unblock_domain,
@@ -27,6 +27,7 @@ blueprint = Blueprint("web_admin_federation", __name__)
 PAGE = "/admin/federation"
 SEVERITIES = ("suspend", "silence", "reject-media", "noop")
 INSTANCES = f"{PAGE}/instances/"
+PER_PAGE = 50
 
 
 def _back(form: dict) -> str:
@@ -43,10 +44,17 @@ async def _closed(error: ConsoleClosed) -> Response:
 async def _page(
     *, status: int = 200, error: str | None = None, values: dict | None = None
 ) -> Response:
+    query = request.args.get("q", "").strip()[:255]
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+    total, blocks = await find_blocks(query, (page - 1) * PER_PAGE, PER_PAGE)
     return await render_page(
         "web/admin/federation.html",
         status=status,
-        blocks=await list_blocks(),
+        blocks=blocks,
+        total=total,
+        query=query,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
         mode=await federation_mode(),
         allowed=await DomainAllow.all().order_by("domain"),
         severities=SEVERITIES,

@@ -77,6 +77,17 @@ async def test_a_5000_line_blocklist_is_previewed_then_applied(browser, web_sett
     assert await DomainBlock.all().count() == 5000
     assert (await DomainBlock.get(domain="d0.example")).severity == "suspend"
     assert await AuditEntry.filter(action="domain_block.import", target="big.csv").count() == 1
+    # The blocks page stays usable after the import: 50 a page, a search, the form on top.
+    status, listing = await page(browser, FED)
+    assert status == 200 and listing.count("Lift the block") == 50
+    assert "5000 blocked domains match; page 1 of 100." in listing
+    assert listing.index('action="/admin/federation/blocks"') < listing.index('id="blocks"')
+    status, found = await page(browser, f"{FED}?q=D4999.EXAMPLE")
+    assert found.count("Lift the block") == 1 and "d4999.example" in found
+    status, last = await page(browser, f"{FED}?page=100")
+    assert last.count("Lift the block") == 50 and 'rel="prev"' in last and 'rel="next"' not in last
+    status, wild = await page(browser, f"{FED}?page=banana&q=%25")
+    assert status == 200 and "0 blocked domains match" in wild
     assert not await BlocklistUpload.exists()
     # "A few seconds" on a quiet machine; the bound leaves room for a loaded CI runner.
     assert previewed < 30 and applied < 30, (previewed, applied)
