@@ -64,6 +64,8 @@ async def test_a_5000_line_blocklist_is_previewed_then_applied(browser, web_sett
     assert 'id="count-skipped">2<' in html
     assert "Line 5002" in html and "invalid domain" in html and "unknown severity" in html
     assert 'class="severity-change"' in html  # d0: limited -> suspended
+    # Apply comes after the summary, not after a thousand listed domains.
+    assert html.index('id="plan-counts"') < html.index('id="apply"') < html.index('id="added"')
     # The preview changed nothing.
     assert await DomainBlock.all().count() == 2
     started = time.monotonic()
