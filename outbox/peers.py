@@ -61,6 +61,7 @@ class Peer:
     accounts: int = 0
     queued: int = 0
     failing: int = 0
+    cancelled: int = 0  # refused by policy or cut off by a suspension: never sent
     software: str = ""
     version: str = ""
     fetched_at: datetime | None = None
@@ -68,19 +69,19 @@ class Peer:
     block: DomainBlock | None = None
 
 
-async def _waiting(domains: list[str] | None = None) -> tuple[dict[str, int], dict[str, int]]:
-    """Deliveries waiting per host, and those waiting after at least one failed try."""
+async def _waiting(domains: list[str] | None = None) -> tuple[dict[str, int], ...]:
+    """Deliveries waiting per host, those waiting after at least one failed try, and those
+    cancelled (what a block did to the queue is what an admin checks after it)."""
     waiting = Delivery.filter(state__in=("queued", "sending"))
+    cancelled = Delivery.filter(state="cancelled")
     if domains is not None:
         waiting = waiting.filter(host__in=domains)
-    queued = await waiting.annotate(n=Count("id")).group_by("host").values("host", "n")
-    failing = (
-        await waiting.filter(attempts__gt=0)
-        .annotate(n=Count("id"))
-        .group_by("host")
-        .values("host", "n")
-    )
-    return {r["host"]: r["n"] for r in queued}, {r["host"]: r["n"] for r in failing}
+        cancelled = cancelled.filter(host__in=domains)
+    counts = [
+        await rows.annotate(n=Count("id")).group_by("host").values("host", "n")
+        for rows in (waiting, waiting.filter(attempts__gt=0), cancelled)
+    ]
+    return tuple({r["host"]: r["n"] for r in rows} for rows in counts)
 
 
 async def _gather(domains: list[str] | None) -> list[Peer]:
@@ -98,7 +99,7 @@ async def _gather(domains: list[str] | None) -> list[Peer]:
     }
     health = {h.domain: h for h in await hosts}
     software = {p.domain: p for p in await cached}
-    queued, failing = await _waiting(domains)
+    queued, failing, cancelled = await _waiting(domains)
     policy = await load_policy()
     names = set(accounts) | set(health) | set(queued)
     if domains is not None:
@@ -120,6 +121,7 @@ async def _gather(domains: list[str] | None) -> list[Peer]:
                 accounts=accounts.get(name, 0),
                 queued=queued.get(name, 0),
                 failing=failing.get(name, 0),
+                cancelled=cancelled.get(name, 0),
                 software=info.software_name if info else "",
                 version=info.software_version if info else "",
                 fetched_at=info.fetched_at if info else None,

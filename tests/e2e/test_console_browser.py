@@ -282,6 +282,7 @@ async def test_the_admin_console_in_a_browser(make_instance, engine, tmp_path: P
     after = result["peerAfter"]
     assert after["path"] == f"/admin/federation/instances/{p.domain}"
     assert after["state"] == "Blocked" and after["queue"].startswith("0 queued")
+    assert after["cancelled"].startswith("1 cancelled")
     assert p.host in after["block"] and "Suspended" in after["block"]
     assert await scalar(a, "SELECT state FROM deliveries WHERE id = ?", queued) == "cancelled"
     assert p.domain not in result["queueAfter"]

@@ -142,6 +142,7 @@ try {
     path: new URL(page.url()).pathname,
     state: await text(page, '#peer-state'),
     queue: await text(page, '#peer-queue'),
+    cancelled: await text(page, '#peer-cancelled'),
     block: await text(page, '#peer-block')
   }
   await page.goto(base + '/admin')
