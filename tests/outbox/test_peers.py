@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 
 from federation.client import ClientSettings, HttpClient
 from federation.nodeinfo import NodeInfoError, parse_software, pick_link
@@ -27,6 +26,7 @@ from outbox.peers import (
 )
 from storage.models import Actor, DomainBlock, Host, PeerInstance
 from tests.conftest import make_settings
+from tests.nodeinfo_peer import serving_nodeinfo
 
 SUSPENDED = Policy(suspended=frozenset({"bad.example"}))
 ALLOWLIST = Policy(allowlist_mode=True, allowed=frozenset({"friend.example"}))
@@ -103,25 +103,8 @@ def _remote(domain: str, name: str = "a", scheme: str = "https") -> dict:
 
 @pytest.fixture
 async def nodeinfo_peer() -> AsyncIterator[str]:
-    """A peer that serves NodeInfo only, on loopback; yields its authority."""
-
-    async def well_known(request: web.Request) -> web.Response:
-        href = f"http://{request.host}/nodeinfo/2.1"
-        return web.json_response({"links": [{"rel": V21, "href": href}]})
-
-    async def document(_request: web.Request) -> web.Response:
-        return web.json_response({"software": {"name": "gotosocial", "version": "0.17.1"}})
-
-    app = web.Application()
-    app.router.add_get("/.well-known/nodeinfo", well_known)
-    app.router.add_get("/nodeinfo/2.1", document)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"127.0.0.1:{port}"
-    await runner.cleanup()
+    async with serving_nodeinfo("2.1", "gotosocial", "0.17.1") as authority:
+        yield authority
 
 
 async def test_peers_are_gathered_from_actors_and_the_breaker(any_db: str, tmp_path: Path):

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from aiohttp import web
 from werkzeug.datastructures import FileStorage
 
 from federation.domain_blocks import BlockRequest, block_domain
 from storage.models import Actor, AuditEntry, BlocklistUpload, DomainBlock, Host, PeerInstance
+from tests.nodeinfo_peer import serving_nodeinfo
 from tests.webapp.browser import HTML, page, submit, token
 from tests.webapp.test_console import _staff
 
@@ -142,27 +142,8 @@ async def test_the_blocklist_exports_as_mastodon_csv(browser, web_settings):
 
 @pytest.fixture
 async def nodeinfo_peer() -> AsyncIterator[str]:
-    """A peer on loopback that serves NodeInfo only; yields its authority."""
-    schema = "http://nodeinfo.diaspora.software/ns/schema/2.0"
-
-    async def well_known(request: web.Request) -> web.Response:
-        return web.json_response(
-            {"links": [{"rel": schema, "href": f"http://{request.host}/nodeinfo/2.0"}]}
-        )
-
-    async def document(_request: web.Request) -> web.Response:
-        return web.json_response({"software": {"name": "mastodon", "version": "4.3.2"}})
-
-    app = web.Application()
-    app.router.add_get("/.well-known/nodeinfo", well_known)
-    app.router.add_get("/nodeinfo/2.0", document)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"127.0.0.1:{port}"
-    await runner.cleanup()
+    async with serving_nodeinfo("2.0", "mastodon", "4.3.2") as authority:
+        yield authority
 
 
 async def _remote_at(domain: str, name: str, scheme: str = "https") -> Actor:
