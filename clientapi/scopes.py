@@ -295,6 +295,7 @@ ROUTE_SCOPES: dict[tuple[str, str], Need] = {
         "GET web_admin_peers.instances_page",
         "GET web_admin_peers.instance_page",
         "POST web_admin_peers.refresh_instance",
+        "GET web_admin_jobs.job_page",
         "GET web_admin_members.members_page",
         "GET web_admin_members.member_page",
         "POST web_admin_members.member_action",

@@ -186,6 +186,7 @@ async def apply_previewed(
     digest: str,
     *,
     source: str = "",
+    progress: Progress | None = None,
 ) -> tuple[ImportPlan, dict[str, int]]:
     """Apply the plan the admin previewed, or raise `PlanChanged` with the plan as it now is.
 
@@ -197,7 +198,7 @@ async def apply_previewed(
             plan = plan_import(requests, errors, await current_blocks())
             if plan.digest() != digest:
                 raise PlanChanged(plan)
-            effects = await write_plan(who, plan, source=source)
+            effects = await write_plan(who, plan, source=source, progress=progress)
     except IntegrityError:
         # Another admin blocked one of the new domains between our read and our insert.
         raise PlanChanged(plan_import(requests, errors, await current_blocks())) from None

@@ -33,6 +33,7 @@ def register(app: Quart) -> None:
     from baraza.webapp.avatars import blueprint as avatars_blueprint
     from baraza.webapp.console_blocklist import blueprint as console_blocklist_blueprint
     from baraza.webapp.console_federation import blueprint as console_federation_blueprint
+    from baraza.webapp.console_jobs import blueprint as console_jobs_blueprint
     from baraza.webapp.console_mail import blueprint as console_mail_blueprint
     from baraza.webapp.console_members import blueprint as console_members_blueprint
     from baraza.webapp.console_pages import blueprint as console_blueprint
@@ -57,6 +58,7 @@ def register(app: Quart) -> None:
         console_federation_blueprint,
         console_blocklist_blueprint,
         console_peers_blueprint,
+        console_jobs_blueprint,
         console_members_blueprint,
         console_spaces_blueprint,
         console_mail_blueprint,

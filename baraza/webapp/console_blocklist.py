@@ -19,9 +19,10 @@ from baraza.webapp.console_gate import ConsoleClosed, enter
 from baraza.webapp.csrf import check_csrf
 from baraza.webapp.render import render_page, see_other
 from federation.blocklist_csv import export_blocklist, parse_blocklist
-from federation.blocklist_plan import ImportPlan, PlanChanged, apply_previewed, plan_import
+from federation.blocklist_plan import ImportPlan, apply_previewed, plan_import
 from federation.blocklist_plan import current_blocks as blocks_in_force
 from federation.domain_blocks import list_blocks
+from outbox.console_jobs import Progress, start_job
 from storage.models import BlocklistUpload
 
 blueprint = Blueprint("web_admin_blocklist", __name__)
@@ -87,7 +88,8 @@ async def preview_import() -> Response:
 
 @blueprint.post(f"{IMPORT}/<int:upload_id>/apply")
 async def apply_import(upload_id: int) -> Response:
-    """Apply the previewed plan in one transaction, or show the new plan if it moved."""
+    """Check the previewed plan still holds, then write it as a job whose page shows its
+    progress; a plan that moved is shown again (409) and nothing starts."""
     await check_csrf()
     member = await enter("federation")
     upload = await BlocklistUpload.get_or_none(id=upload_id, who=member.acct)
@@ -95,20 +97,33 @@ async def apply_import(upload_id: int) -> Response:
         abort(404)
     digest = (await request.form).get("digest", "")[:64]
     parsed = parse_blocklist(upload.text)
-    try:
+    now = plan_import(parsed.blocks, parsed.errors, await blocks_in_force())
+    if now.digest() != digest:
+        return await _preview(upload, now, status=409, notice=_(CHANGED))
+
+    async def work(progress: Progress) -> dict[str, object]:
+        # apply_previewed checks the digest again inside its transaction, so a block made
+        # since the check above fails the job with the plan-changed message.
         plan, effects = await apply_previewed(
-            member.acct, parsed.blocks, parsed.errors, digest, source=upload.source
+            member.acct,
+            parsed.blocks,
+            parsed.errors,
+            digest,
+            source=upload.source,
+            progress=progress,
         )
-    except PlanChanged as changed:
-        return await _preview(upload, changed.plan, status=409, notice=_(CHANGED))
-    await upload.delete()
-    return await render_page(
-        "web/admin/blocklist_done.html",
-        plan=plan,
-        effects=effects,
-        source=upload.source,
-        console="federation",
-    )
+        await upload.delete()
+        return {
+            "added": len(plan.added),
+            "changed": len(plan.changed),
+            "unchanged": len(plan.unchanged),
+            "skipped": len(plan.skipped),
+            "effects": effects,
+            "source": upload.source,
+        }
+
+    job_id = await start_job("blocklist_import", member.acct, work)
+    return see_other(f"/admin/jobs/{job_id}")
 
 
 @blueprint.get(f"{PAGE}/export")

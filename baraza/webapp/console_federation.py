@@ -21,6 +21,7 @@ from federation.domain_blocks import (
     normalize_severity,
     unblock_domain,
 )
+from outbox.console_jobs import Progress, start_job
 from storage.models import DomainAllow
 
 blueprint = Blueprint("web_admin_federation", __name__)
@@ -95,17 +96,26 @@ async def add_block() -> Response:
             back=_back(form) if _back(form) != PAGE else "",
             console="federation",
         )
-    await block_domain(
-        member.acct,
-        BlockRequest(
-            domain=domain,
-            severity=severity,
-            reject_media=reject_media,
-            public_comment=values["public_comment"],
-            private_comment=values["private_comment"],
-        ),
+    wanted = BlockRequest(
+        domain=domain,
+        severity=severity,
+        reject_media=reject_media,
+        public_comment=values["public_comment"],
+        private_comment=values["private_comment"],
     )
-    return see_other(_back(form), notice=N_("The domain is blocked."))
+    if severity != "suspend":
+        await block_domain(member.acct, wanted)
+        return see_other(_back(form), notice=N_("The domain is blocked."))
+    back = _back(form)
+
+    async def work(progress: Progress) -> dict[str, object]:
+        # A suspension cuts off every cached actor of the domain: thousands of rows, so it
+        # runs as a job and the admin watches its page.
+        _row, created = await block_domain(member.acct, wanted, progress)
+        return {"domain": domain, "created": created, "back": back}
+
+    job_id = await start_job("domain_block", member.acct, work)
+    return see_other(f"/admin/jobs/{job_id}")
 
 
 @blueprint.post(f"{PAGE}/blocks/remove")

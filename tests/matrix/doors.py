@@ -982,6 +982,7 @@ ROUTES: dict[tuple[str, str], tuple[Door, ...]] = {
         ("/admin/federation/instances/<domain>/refresh", "POST"): (
             Door(why="fetches NodeInfo: tests/webapp/test_console_federation.py"),
         ),
+        ("/admin/jobs/<job_id>", "GET"): (Door(fill=fixed("/admin/jobs/1", accept=HTML), **WEB),),
         ("/admin/members", "GET"): (
             Door(fill=fixed("/admin/members", "/admin/members?q=a", accept=HTML), **WEB),
         ),

@@ -18,7 +18,14 @@ from tests.matrix.test_matrix import _echo_free, hidden_canaries, world  # noqa:
 from tests.matrix.world import World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-ADMIN_ONLY = ("/admin/members", "/admin/spaces", "/admin/federation", "/admin/audit", "/admin/mail")
+ADMIN_ONLY = (
+    "/admin/members",
+    "/admin/spaces",
+    "/admin/federation",
+    "/admin/audit",
+    "/admin/mail",
+    "/admin/jobs",
+)
 
 
 async def _session(built: World, name: str, *, moderator: bool = False) -> dict[str, Any]:

@@ -7,7 +7,9 @@ W1, W2 and W3 share it: `await sign_in(client, "alice", "pw")` leaves the client
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from typing import Any
 
 HTML = {"Accept": "text/html"}
@@ -39,3 +41,20 @@ async def sign_in(client: Any, username: str, password: str) -> Any:
     response = await submit(client, "/sign-in", {"username": username, "password": password})
     assert response.status_code == 303, response.status_code
     return response
+
+
+async def job_done(browser: Any, started: Any, bound: float = 60.0) -> str:
+    """Follow a long action's redirect to its job page and read it until the job is no longer
+    running (bounded); the page while running refreshes itself and shows "N of M"."""
+    assert started.status_code == 303, await started.get_data(as_text=True)
+    where = started.headers["Location"]
+    assert "/admin/jobs/" in where
+    deadline = time.monotonic() + bound
+    while True:
+        status, html = await page(browser, where)
+        assert status == 200, html[:500]
+        if 'data-state="running"' not in html:
+            return html
+        assert '<meta http-equiv="refresh" content="1">' in html and "<progress" in html
+        assert time.monotonic() < deadline, "the job did not finish"
+        await asyncio.sleep(0.1)
