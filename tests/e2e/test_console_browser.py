@@ -272,12 +272,17 @@ async def test_the_admin_console_in_a_browser(make_instance, engine, tmp_path: P
     assert (preview["added"], preview["changed"], preview["skipped"]) == ("4990", "0", "10")
     assert preview["firstSkipped"].startswith("Line 4992")
     assert preview["exportedDuringPreview"] == 2, "the header and the peer: nothing new yet"
+    assert result["importJob"]["where"].startswith("/admin/jobs/")
+    assert result["importJob"]["state"] == "done"
     assert result["imported"] == {"added": "4990", "skipped": "10"}
 
     # The block while the peer federates: its queued delivery is cancelled, its page says so.
     assert p.domain in result["queueBefore"]
     assert result["peerBefore"]["queue"].startswith("1 queued")
     assert p.host in result["blockConfirmPage"]
+    # A suspension runs as a job: its page, done, says so and leads back to the peer.
+    assert result["blockJob"]["where"].startswith("/admin/jobs/")
+    assert result["blockJob"]["state"] == "done"
     assert result["blockNotice"] == "The domain is blocked."
     after = result["peerAfter"]
     assert after["path"] == f"/admin/federation/instances/{p.domain}"

@@ -30,6 +30,13 @@ function notice (page) {
   return text(page, '.notice')
 }
 
+// A long action lands on its job page, which reloads itself every second until it is done.
+async function jobDone (page) {
+  const where = new URL(page.url()).pathname
+  await page.waitForSelector('#job:not([data-state="running"])', { timeout: 20000 })
+  return { where, state: await page.getAttribute('#job', 'data-state') }
+}
+
 async function signIn (page, who) {
   await page.goto(base + '/sign-in')
   await page.fill('#username', who.username)
@@ -137,7 +144,9 @@ try {
   await submitted(page, `form[action="/admin/federation/blocks"] button[type=submit]`)
   out.blockConfirmPage = await text(page, 'main p')
   await submitted(page, 'main form button.danger')
-  out.blockNotice = await notice(page)
+  out.blockJob = await jobDone(page)
+  out.blockNotice = await text(page, '#job-done')
+  await submitted(page, '#job-back')
   out.peerAfter = {
     path: new URL(page.url()).pathname,
     state: await text(page, '#peer-state'),
@@ -196,6 +205,7 @@ try {
   }
   lap('apply')
   await submitted(page, '#apply')
+  out.importJob = await jobDone(page)
   out.imported = { added: await text(page, '#done-added'), skipped: await text(page, '#done-skipped') }
 
   lap('audit')
