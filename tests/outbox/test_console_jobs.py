@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from federation.blocklist_plan import PlanChanged
 from federation.domain_blocks import DomainError
@@ -23,6 +24,7 @@ from outbox.console_jobs import (
     start_job,
     wait_for_jobs,
 )
+from storage.models import DomainBlock
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
@@ -89,6 +91,35 @@ async def test_progress_is_visible_while_the_job_runs(any_db: str) -> None:
     assert job is not None
     assert (job.state, job.done, job.total, job.result) == ("done", 2000, 2000, {"added": 2000})
     assert len(writes) < 10, writes  # start, a throttled write or two, the end
+
+
+async def test_progress_is_committed_while_the_work_holds_its_transaction(any_db: str) -> None:
+    """The real jobs write inside one transaction; their progress is written by a task that is
+    outside it, so on PostgreSQL another connection reads it mid-way. (On SQLite the one
+    connection is the transaction's until it ends: the record moves at the end.)"""
+    release = asyncio.Event()
+
+    async def work(progress: Progress) -> dict[str, int]:
+        async with in_transaction():
+            await DomainBlock.create(domain="a.example", severity="suspend")
+            progress(5, 10)
+            await release.wait()
+        return {}
+
+    job_id = await start_job("test", "admin@here", work)
+    if any_db.startswith("postgres"):
+        for _ in range(50):
+            job = await read_job(job_id)
+            if job is not None and job.done == 5:
+                break
+            await asyncio.sleep(0.1)
+        assert job is not None and (job.state, job.done, job.total) == ("running", 5, 10)
+    else:
+        await asyncio.sleep(0.6)
+    release.set()
+    await wait_for_jobs()
+    job = await read_job(job_id)
+    assert job is not None and job.state == "done"
 
 
 @pytest.mark.parametrize(
