@@ -344,7 +344,13 @@ def is_http_url(value: object) -> TypeGuard[str]:
     """
     if not isinstance(value, str) or not 0 < len(value) <= MAX_URL_CHARS:
         return False
-    if any(c.isspace() or c == "\\" or ord(c) < 32 or ord(c) == 127 for c in value):
+    if value.isascii():
+        # The same test in C for the usual case (0.5 ms of every inbox POST done per
+        # character in Python): printable ASCII is 0x20-0x7e, so no control character,
+        # no DEL and no whitespace but the space itself.
+        if not value.isprintable() or " " in value or "\\" in value:
+            return False
+    elif any(c.isspace() or c == "\\" or ord(c) < 32 or ord(c) == 127 for c in value):
         return False
     try:
         parts = urlsplit(value)
