@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.exceptions import DBConnectionError, OperationalError
 from tortoise.migrations.api import migrate
@@ -41,12 +42,14 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     }
 
 
-def _connection_url(database_url: str) -> str:
-    """Make the SQLite file's folder exist, so `sqlite://./var/baraza.db` works on a fresh clone."""
+def _connection_url(database_url: str) -> str | dict[str, Any]:
+    """Make the SQLite file's folder exist, so `sqlite://./var/baraza.db` works on a fresh clone,
+    and count a statement's rows without its triggers' (`storage.sqlite_engine`)."""
     if database_url.startswith("sqlite://"):
         path = database_url.removeprefix("sqlite://").split("?", 1)[0]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return expand_db_url(database_url) | {"engine": "storage.sqlite_engine"}
     return database_url
 
 
