@@ -163,17 +163,3 @@ async def app(settings: Settings) -> AsyncIterator[object]:
 @pytest.fixture
 def client(app: object) -> object:
     return app.test_client()  # type: ignore[attr-defined]
-
-
-# Files whose tests drive real servers, browsers or peers: the longest ones. Run first, so the
-# two workers (`--dist loadfile`) end together on short in-process files instead of one
-# worker finishing a long file alone.
-LONG_FIRST = ("tests/e2e/", "tests/interop/", "tests/matrix/", "tests/clientlibs/", "mastodon_py")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def long_first(item: pytest.Item) -> int:
-        path = item.nodeid.split("::", 1)[0]
-        return 0 if any(mark in path for mark in LONG_FIRST) else 1
-
-    items.sort(key=long_first)  # stable: each file keeps its own order

@@ -3,6 +3,8 @@
 The Quart test client skips the HTTP server, so the limits that live there (header block
 size, header count, read timeout) can only be proved over a socket. Each oversized or slow
 request must be refused or cut off: never a 500, never a connection held open for good.
+These limits live in the HTTP server, not the storage: each case runs once, the cases
+alternating between the engines (`tests.conftest.one_engine`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 import aiohttp
 import pytest
 
+from tests.conftest import one_engine
 from tests.e2e.instance import Instance
 
 READ_TIMEOUT = 2  # seconds, through BARAZA_READ_TIMEOUT
@@ -57,23 +60,27 @@ def _get(instance: Instance, extra_headers: bytes) -> bytes:
     )
 
 
+@pytest.mark.parametrize("engine", one_engine("sqlite"))
 async def test_a_64_kib_header_block_is_refused(server: Instance) -> None:
     answer = await _raw_exchange(server, _get(server, b"X-Big: " + b"a" * 65536 + b"\r\n"))
     assert _status(answer) in (None, 400, 431), answer[:200]
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_five_hundred_headers_are_refused(server: Instance) -> None:
     many = b"".join(b"X-H%d: %s\r\n" % (n, b"v" * 40) for n in range(500))
     answer = await _raw_exchange(server, _get(server, many))
     assert _status(answer) in (None, 400, 431), answer[:200]
 
 
+@pytest.mark.parametrize("engine", one_engine("sqlite"))
 async def test_a_modest_request_still_answers(server: Instance) -> None:
     """The refusals above are about size, not about raw sockets: a normal request passes."""
     answer = await _raw_exchange(server, _get(server, b"X-Small: 1\r\n"))
     assert _status(answer) == 200, answer[:200]
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_a_stalled_client_is_cut_off_after_the_read_timeout(server: Instance) -> None:
     reader, writer = await asyncio.open_connection(server.host, server.port)
     started = time.monotonic()
@@ -89,6 +96,7 @@ async def test_a_stalled_client_is_cut_off_after_the_read_timeout(server: Instan
     assert READ_TIMEOUT - 0.5 <= elapsed <= READ_TIMEOUT + 4, elapsed
 
 
+@pytest.mark.parametrize("engine", one_engine("sqlite"))
 async def test_a_two_mib_body_to_the_inbox_is_413_json(server: Instance) -> None:
     body = b'{"type": "Create", "pad": "' + b"a" * (2 * 1024 * 1024) + b'"}'
     async with aiohttp.ClientSession() as http:
@@ -102,6 +110,7 @@ async def test_a_two_mib_body_to_the_inbox_is_413_json(server: Instance) -> None
             assert isinstance(payload.get("error"), str)
 
 
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_a_huge_collection_page_number_is_bounded(server: Instance) -> None:
     async with aiohttp.ClientSession() as http:
         for page in ("99999999", "9" * 400, "-3", "x"):
@@ -114,6 +123,7 @@ async def test_a_huge_collection_page_number_is_bounded(server: Instance) -> Non
                 assert doc.get("orderedItems", []) == [], (page, doc)
 
 
+@pytest.mark.parametrize("engine", one_engine("sqlite"))
 async def test_a_dribbling_client_is_cut_off_by_the_idle_timer(server: Instance) -> None:
     """A byte every half second defeats the per-read timeout, but not Hypercorn's idle timer,
     which runs from the connection's start until a request's headers are complete."""

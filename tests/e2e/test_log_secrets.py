@@ -14,7 +14,9 @@ import hashlib
 import subprocess
 
 import aiohttp
+import pytest
 
+from tests.conftest import one_engine
 from tests.e2e.instance import Instance
 from tests.e2e.peek import c2s, eventually, query, scalar
 
@@ -79,6 +81,8 @@ async def _app_and_password_tokens(
     ]
 
 
+# On PostgreSQL: the one engine whose database URL could carry a password too.
+@pytest.mark.parametrize("engine", one_engine("postgres"))
 async def test_full_run_logs_no_key_token_or_password(make_instance) -> None:
     a = await make_instance("127.0.0.2")
     b = await make_instance("127.0.0.3")
