@@ -119,13 +119,16 @@ async def edit_post(
             from spaces.relay import relay_activity_to_space
 
             await relay_activity_to_space(settings, post, doc)
-        after.add(lambda: _surface_edit(post, member))
+        after.add(lambda: surface_edit(post, member))
     return post
 
 
-async def _surface_edit(post: Post, author: Actor) -> None:
+async def surface_edit(post: Post, author: Actor) -> None:
+    """What an edit tells, local or inbound (the inbox's Update calls this too): open streams,
+    those who liked or boosted the post, and members the new text names for the first time."""
     surface.status_updated(post)
     await _notify_interacted(post, author)
+    await surface.notify_mentioned(post, author)
 
 
 async def _notify_interacted(post: Post, author: Actor) -> None:

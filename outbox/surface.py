@@ -159,6 +159,13 @@ async def notify_stored_post(post: Post, author: Actor, *, new: bool = True) -> 
     if new:
         stream_bus.status_stored(post.id)
         await _notify_subscribers(post, author)
+    await notify_mentioned(post, author)
+
+
+async def notify_mentioned(post: Post, author: Actor) -> None:
+    """Each local member the post names, if they may see it, once per post: after an edit too,
+    so a member named by the edit hears of it and those named before are not told again
+    (Mastodon does not tell members an edit names: its issue #20543, a known complaint)."""
     hrefs = [t.get("href") for t in post.tags if isinstance(t, dict) and t.get("type") == "Mention"]
     if hrefs:
         for member in await Actor.filter(uri__in=hrefs, local=True):

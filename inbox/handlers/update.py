@@ -10,6 +10,7 @@ from federation.origin import ACTOR_TYPES
 from inbox.handlers.base import Context
 from inbox.ingest import drop_rejected_media, fields_from
 from outbox.commit import action
+from outbox.edits import surface_edit
 from spaces.relay import relay_activity_to_space
 
 
@@ -47,11 +48,14 @@ async def handle(ctx: Context) -> None:
         fresh_poll["votes"] = post.poll.get("votes", {})
         post.poll = fresh_poll
     post.edited_at = datetime.now(UTC)
-    async with action():
+    async with action() as after:
         await post.save()
         if post.space_id is not None:
             # A public space tells its followers, as it does for a local member's edit.
             await relay_activity_to_space(ctx.settings, post, ctx.activity.raw)
+        # The same news as a local member's edit: streams, likers and boosters, new mentions.
+        author = ctx.actor
+        after.add(lambda: surface_edit(post, author))
 
 
 async def _archived(space_id: int) -> bool:
