@@ -57,9 +57,15 @@ try:
         asyncpg.exceptions.InterfaceError,
         asyncpg.exceptions.InternalClientError,  # a pooled connection killed mid-operation
     )
+    # A pooled connection the server killed while it was busy is left mid-operation: its next
+    # query fails with "cannot switch to state …; another operation is in progress". Seen
+    # during outages (tests/e2e/test_database_outage.py), it is an outage: 503, and the pool's
+    # connections are replaced so none of them fails the request after.
+    _PG_BROKEN: tuple[type[BaseException], ...] = (asyncpg.exceptions.InternalClientError,)
 except ImportError:  # an SQLite-only installation
     _PG_OUTAGES = ()
     _PG_BASE = ()
+    _PG_BROKEN = ()
 
 DRIVER_ERRORS = _PG_BASE
 """Raw driver errors tortoise lets through; background loops retry on them instead of dying."""
@@ -73,7 +79,7 @@ def is_outage(error: BaseException) -> bool:
         seen.add(id(current))
         if isinstance(current, DBConnectionError | ConnectionError | TimeoutError):
             return True
-        if _PG_OUTAGES and isinstance(current, _PG_OUTAGES):
+        if _PG_OUTAGES and isinstance(current, _PG_OUTAGES + _PG_BROKEN):
             return True
         if isinstance(current, sqlite3.OperationalError):
             return any(word in str(current).lower() for word in _SQLITE_OUTAGE_WORDS)
@@ -85,12 +91,39 @@ def is_outage(error: BaseException) -> bool:
     return False
 
 
+def _in_chain(error: BaseException, kinds: tuple[type[BaseException], ...]) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, kinds):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+async def _replace_pooled_connections() -> None:
+    """asyncpg's pool replaces every open connection at its next acquire: the broken one
+    among them is never handed to a request again."""
+    from tortoise import connections
+    from tortoise.exceptions import ConfigurationError
+
+    try:
+        pool = getattr(connections.get("default"), "_pool", None)
+    except (ConfigurationError, RuntimeError):  # no database open (an app without one)
+        return
+    if pool is not None:
+        await pool.expire_connections()
+
+
 def install_outage_handlers(app: Quart) -> None:
     async def _database_error(error: Exception) -> Response:
         if not is_outage(error):
             log.error("database error", exc_info=error)
             return error_response(500, "internal server error")
         log.warning("database unreachable: %s", error)
+        if _PG_BROKEN and _in_chain(error, _PG_BROKEN):
+            await _replace_pooled_connections()
         return error_response(
             ServiceUnavailable.status,
             "database unavailable, retry later",

@@ -28,6 +28,11 @@ CASES = [
     ("connection closed mid-query", asyncpg.exceptions.ConnectionDoesNotExistError("x"), True),
     ("client-side closed", asyncpg.exceptions.InterfaceError("connection is closed"), True),
     (
+        "a pooled connection killed mid-operation",
+        asyncpg.exceptions.InternalClientError("cannot switch to state 11"),
+        True,
+    ),
+    (
         "sqlite locked",
         _wrapped(OperationalError("x"), sqlite3.OperationalError("database is locked")),
         True,
@@ -70,6 +75,7 @@ async def failing_app() -> AsyncIterator[Quart]:
         "down": lambda: asyncpg.exceptions.CannotConnectNowError("starting up"),
         "refused": lambda: ConnectionRefusedError(errno.ECONNREFUSED, "refused"),
         "bug": lambda: _wrapped(OperationalError("x"), asyncpg.exceptions.PostgresSyntaxError("x")),
+        "broken": lambda: asyncpg.exceptions.InternalClientError("operation in progress"),
     }
 
     @app.get("/<kind>")
@@ -80,7 +86,7 @@ async def failing_app() -> AsyncIterator[Quart]:
         yield app
 
 
-@pytest.mark.parametrize("kind", ["down", "refused"])
+@pytest.mark.parametrize("kind", ["down", "refused", "broken"])
 async def test_outage_is_503_with_retry_after(failing_app, kind) -> None:
     response = await failing_app.test_client().get(f"/{kind}")
     assert response.status_code == 503
