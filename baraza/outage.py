@@ -17,6 +17,7 @@ import errno
 import logging
 import socket
 import sqlite3
+from collections.abc import Iterator
 
 from quart import Quart, Response
 from tortoise.exceptions import DBConnectionError, OperationalError
@@ -71,12 +72,19 @@ DRIVER_ERRORS = _PG_BASE
 """Raw driver errors tortoise lets through; background loops retry on them instead of dying."""
 
 
-def is_outage(error: BaseException) -> bool:
-    """Whether `error`, or anything it was raised from, means the database is unreachable."""
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    """`error` and what it was raised from, each once (a cycle of causes ends the walk)."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether `error`, or anything it was raised from, means the database is unreachable."""
+    for current in _chain(error):
         if isinstance(current, DBConnectionError | ConnectionError | TimeoutError):
             return True
         if _PG_OUTAGES and isinstance(current, _PG_OUTAGES + _PG_BROKEN):
@@ -87,18 +95,6 @@ def is_outage(error: BaseException) -> bool:
             isinstance(current, OSError) and current.errno in _NETWORK_ERRNOS
         ):
             return True  # a missing file is not an outage; a refused connection is
-        current = current.__cause__ or current.__context__
-    return False
-
-
-def _in_chain(error: BaseException, kinds: tuple[type[BaseException], ...]) -> bool:
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, kinds):
-            return True
-        current = current.__cause__ or current.__context__
     return False
 
 
@@ -122,7 +118,7 @@ def install_outage_handlers(app: Quart) -> None:
             log.error("database error", exc_info=error)
             return error_response(500, "internal server error")
         log.warning("database unreachable: %s", error)
-        if _PG_BROKEN and _in_chain(error, _PG_BROKEN):
+        if _PG_BROKEN and any(isinstance(e, _PG_BROKEN) for e in _chain(error)):
             await _replace_pooled_connections()
         return error_response(
             ServiceUnavailable.status,
